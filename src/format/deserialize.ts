@@ -1,0 +1,134 @@
+import { TrackerFormatError } from '../errors.js';
+import { isPlainRecord } from '../internal/values.js';
+import { StoredEvent, StoredExecution } from '../mirror/stored.js';
+import { parseTimestamp } from './timestamps.js';
+
+/** A serialized tracker, checked field by field and in the mirror's form. */
+export interface ParsedTracker {
+  readonly flowId: string;
+  /** Records by routine id, in the order the dump lists them. */
+  readonly routines: readonly (readonly [string, StoredExecution[]])[];
+  readonly events: readonly StoredEvent[];
+}
+
+/**
+ * Reads a serialized tracker written by this library or by routilux.
+ * `performance_metrics` is not read: the figures are recomputed from the
+ * records. Throws {@link TrackerFormatError} at the first bad field.
+ */
+export function parseSerializedTracker(data: unknown): ParsedTracker {
+  const top = expectRecord(data, '');
+  if (top._type !== undefined && top._type !== 'ExecutionTracker') {
+    throw new TrackerFormatError('_type', '"ExecutionTracker"', top._type);
+  }
+  const flowId = expectString(top.flow_id, 'flow_id');
+
+  const executions = expectRecord(top.routine_executions, 'routine_executions');
+  let seq = 0;
+  const routines: (readonly [string, StoredExecution[]])[] = [];
+  for (const routineId of Object.keys(executions)) {
+    const path = `routine_executions${keyPath(routineId)}`;
+    const list = expectArray(executions[routineId], path);
+    const records = list.map((item, index) =>
+      parseExecution(item, `${path}[${index}]`, seq++),
+    );
+    routines.push([routineId, records]);
+  }
+
+  const eventList = expectArray(top.event_flow, 'event_flow');
+  const events = eventList.map((item, index) =>
+    parseEvent(item, `event_flow[${index}]`),
+  );
+  return { flowId, routines, events };
+}
+
+function parseExecution(
+  data: unknown,
+  path: string,
+  seq: number,
+): StoredExecution {
+  const record = expectRecord(data, path);
+  const routineId = expectString(record.routine_id, `${path}.routine_id`);
+  const start = expectTimestamp(record.start_time, `${path}.start_time`);
+  const params = optionalRecord(record.params, `${path}.params`);
+  const status = expectString(record.status, `${path}.status`);
+
+  const execution = new StoredExecution(seq, routineId, start, params);
+  execution.status = status;
+  if (record.end_time !== undefined && record.end_time !== null) {
+    execution.endMicros = expectTimestamp(record.end_time, `${path}.end_time`);
+  }
+  if (record.result !== undefined && record.result !== null) {
+    execution.result = record.result;
+  }
+  if (record.error !== undefined && record.error !== null) {
+    execution.error = expectString(record.error, `${path}.error`);
+  }
+  if (record.execution_time !== undefined && record.execution_time !== null) {
+    const time = record.execution_time;
+    if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
+      throw new TrackerFormatError(
+        `${path}.execution_time`,
+        'a non-negative number of seconds',
+        time,
+      );
+    }
+    execution.executionTime = time;
+  }
+  return execution;
+}
+
+function parseEvent(data: unknown, path: string): StoredEvent {
+  const event = expectRecord(data, path);
+  const micros = expectTimestamp(event.timestamp, `${path}.timestamp`);
+  const source = expectString(
+    event.source_routine_id,
+    `${path}.source_routine_id`,
+  );
+  const name = expectString(event.event_name, `${path}.event_name`);
+  const target =
+    event.target_routine_id === undefined || event.target_routine_id === null
+      ? null
+      : expectString(event.target_routine_id, `${path}.target_routine_id`);
+  const payload = optionalRecord(event.data, `${path}.data`);
+  return new StoredEvent(micros, source, name, target, payload);
+}
+
+function expectRecord(value: unknown, path: string): Record<string, unknown> {
+  if (!isPlainRecord(value))
+    throw new TrackerFormatError(path, 'an object', value);
+  return value;
+}
+
+function optionalRecord(value: unknown, path: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  return expectRecord(value, path);
+}
+
+function expectArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value))
+    throw new TrackerFormatError(path, 'an array', value);
+  return value;
+}
+
+function expectString(value: unknown, path: string): string {
+  if (typeof value !== 'string') {
+    throw new TrackerFormatError(path, 'a string', value);
+  }
+  return value;
+}
+
+function expectTimestamp(value: unknown, path: string): number {
+  const micros = typeof value === 'string' ? parseTimestamp(value) : undefined;
+  if (micros === undefined) {
+    throw new TrackerFormatError(path, 'an ISO-8601 timestamp string', value);
+  }
+  return micros;
+}
+
+/** `.name` for plain identifiers, `["odd key"]` for anything else. */
+function keyPath(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key)
+    ? `.${key}`
+    : `[${JSON.stringify(key)}]`;
+}

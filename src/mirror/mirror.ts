@@ -1,0 +1,206 @@
+import type {
+  Bottleneck,
+  FlowPerformance,
+  PerformanceMetrics,
+  RoutinePerformance,
+} from '../records.js';
+import { setOwn } from '../internal/values.js';
+import { CompensatedSum } from './compensated-sum.js';
+import { Deque } from './deque.js';
+import { RoutineStore } from './routine-store.js';
+import type { StoredEvent } from './stored.js';
+import { StoredExecution } from './stored.js';
+
+/** The bounds of a mirror. `Infinity` keeps everything. */
+export interface MirrorLimits {
+  /** Records kept per routine. */
+  readonly maxExecutionsPerRoutine: number;
+  /** Events kept. */
+  readonly maxEvents: number;
+}
+
+/**
+ * The in-process record of a flow run: bounded stores of execution and
+ * event records, and aggregates that stay exact over everything ever
+ * recorded. It knows nothing of spans, so sampling and export faults cannot
+ * change what it answers.
+ */
+export class Mirror {
+  private readonly _routines = new Map<string, RoutineStore>();
+  private readonly _events = new Deque<StoredEvent>();
+  private _totalEvents = 0;
+  private _droppedEvents = 0;
+  private _seq = 0;
+  private _firstStartMicros = Infinity;
+  private _lastEndMicros = -Infinity;
+
+  constructor(
+    readonly flowId: string,
+    private readonly _limits: MirrorLimits,
+  ) {}
+
+  /** Opens a running execution record. */
+  start(
+    routineId: string,
+    params: Record<string, unknown>,
+    micros: number,
+  ): StoredExecution {
+    const execution = new StoredExecution(
+      this._seq++,
+      routineId,
+      micros,
+      params,
+    );
+    this._noteStart(micros);
+    this._store(routineId).add(execution);
+    return execution;
+  }
+
+  /**
+   * Ends a running execution. Its duration is the difference of the two
+   * stamps, which come from a clock that never steps backwards.
+   */
+  end(
+    execution: StoredExecution,
+    status: string,
+    result: unknown,
+    error: string | undefined,
+    micros: number,
+  ): void {
+    const previousStatus = execution.status;
+    execution.status = status;
+    execution.endMicros = micros;
+    if (result !== undefined && result !== null) execution.result = result;
+    if (error !== undefined) execution.error = error;
+    execution.executionTime = Math.max(0, micros - execution.startMicros) / 1e6;
+
+    this._noteEnd(micros);
+    this._store(execution.routineId).markEnded(execution, previousStatus);
+  }
+
+  /**
+   * Stores a record that arrives whole, as from a serialized tracker, under
+   * `routineId`.
+   */
+  load(routineId: string, execution: StoredExecution): void {
+    this._seq = Math.max(this._seq, execution.seq + 1);
+    this._noteStart(execution.startMicros);
+    if (execution.endMicros !== undefined) this._noteEnd(execution.endMicros);
+    this._store(routineId).add(execution);
+  }
+
+  /** Appends an event record and applies the event bound. */
+  addEvent(event: StoredEvent): void {
+    this._totalEvents++;
+    this._events.push(event);
+    while (this._events.length > this._limits.maxEvents) {
+      this._events.shift();
+      this._droppedEvents++;
+    }
+  }
+
+  /** The routine ids with at least one recorded execution, in first-seen order. */
+  routineIds(): IterableIterator<string> {
+    return this._routines.keys();
+  }
+
+  /** The retained records of one routine, in start order. */
+  retainedExecutions(routineId: string): StoredExecution[] {
+    return this._routines.get(routineId)?.retained() ?? [];
+  }
+
+  /** The retained events, oldest first. */
+  retainedEvents(): StoredEvent[] {
+    return this._events.toArray();
+  }
+
+  /** One routine's figures, or `null` for a routine never recorded. */
+  routinePerformance(routineId: string): RoutinePerformance | null {
+    return this._routines.get(routineId)?.stats.performance() ?? null;
+  }
+
+  /** The flow's figures. O(number of routines). */
+  flowPerformance(): FlowPerformance {
+    const total = new CompensatedSum();
+    for (const store of this._routines.values())
+      total.add(store.stats.totalTime);
+
+    const totalRoutines = this._routines.size;
+    return {
+      total_routines: totalRoutines,
+      total_events: this._totalEvents,
+      total_execution_time: total.value,
+      avg_routine_time: totalRoutines > 0 ? total.value / totalRoutines : 0,
+    };
+  }
+
+  /** Everything in one object. O(number of routines). */
+  performanceMetrics(): PerformanceMetrics {
+    const flow = this.flowPerformance();
+    const routines: Record<string, RoutinePerformance> = {};
+    const statusCounts: Record<string, number> = {};
+    const bottlenecks: Bottleneck[] = [];
+    let totalExecutions = 0;
+    let finished = 0;
+    let dropped = 0;
+
+    for (const [id, store] of this._routines) {
+      const performance = store.stats.performance();
+      setOwn(routines, id, performance);
+      totalExecutions += store.stats.total;
+      finished += store.stats.ended;
+      dropped += store.dropped;
+      for (const [status, count] of store.stats.statusCounts()) {
+        const before = Object.hasOwn(statusCounts, status)
+          ? (statusCounts[status] ?? 0)
+          : 0;
+        setOwn(statusCounts, status, before + count);
+      }
+      bottlenecks.push({
+        routine_id: id,
+        total_execution_time: performance.total_execution_time,
+        share:
+          flow.total_execution_time > 0
+            ? performance.total_execution_time / flow.total_execution_time
+            : 0,
+      });
+    }
+    bottlenecks.sort((a, b) => b.share - a.share);
+
+    const wallTime =
+      this._lastEndMicros >= this._firstStartMicros
+        ? (this._lastEndMicros - this._firstStartMicros) / 1e6
+        : 0;
+    return {
+      flow_id: this.flowId,
+      total_executions: totalExecutions,
+      finished_executions: finished,
+      running_executions: totalExecutions - finished,
+      status_counts: statusCounts,
+      ...flow,
+      wall_time: wallTime,
+      throughput: wallTime > 0 ? finished / wallTime : 0,
+      routines,
+      bottlenecks,
+      dropped_executions: dropped,
+      dropped_events: this._droppedEvents,
+    };
+  }
+
+  private _store(routineId: string): RoutineStore {
+    let store = this._routines.get(routineId);
+    if (store === undefined) {
+      store = new RoutineStore(this._limits.maxExecutionsPerRoutine);
+      this._routines.set(routineId, store);
+    }
+    return store;
+  }
+
+  private _noteStart(micros: number): void {
+    if (micros < this._firstStartMicros) this._firstStartMicros = micros;
+  }
+
+  private _noteEnd(micros: number): void {
+    if (micros > this._lastEndMicros) this._lastEndMicros = micros;
+  }
+}

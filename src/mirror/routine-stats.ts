@@ -1,0 +1,102 @@
+import { DDSketch } from '@datadog/sketches-js';
+
+import type { RoutinePerformance } from '../records.js';
+import { CompensatedSum } from './compensated-sum.js';
+
+/** The relative accuracy of the percentiles: 1%. */
+const SKETCH_RELATIVE_ACCURACY = 0.01;
+
+/**
+ * Exact running aggregates for one routine, kept apart from the stored
+ * records so that dropping a record never changes a figure. Every update
+ * and every query is O(1) in the number of executions.
+ */
+export class RoutineStats {
+  /** Executions recorded, running ones included. */
+  total = 0;
+  /** Executions that have ended. */
+  ended = 0;
+
+  private readonly _statusCounts = new Map<string, number>();
+  private readonly _sum = new CompensatedSum();
+  private _timed = 0;
+  private _min = Infinity;
+  private _max = -Infinity;
+  // Created on the first duration: routines that never end cost nothing.
+  private _sketch: DDSketch | undefined;
+
+  /** Counts a new execution under `status`. */
+  add(status: string, ended: boolean): void {
+    this.total++;
+    if (ended) this.ended++;
+    this._bump(status, 1);
+  }
+
+  /** Moves one execution from `from` to `to` as it ends. */
+  end(from: string, to: string): void {
+    this.ended++;
+    if (from === to) return;
+    this._bump(from, -1);
+    this._bump(to, 1);
+  }
+
+  /** Adds one duration in seconds. */
+  addDuration(seconds: number): void {
+    this._timed++;
+    this._sum.add(seconds);
+    if (seconds < this._min) this._min = seconds;
+    if (seconds > this._max) this._max = seconds;
+    this._sketch ??= new DDSketch({
+      relativeAccuracy: SKETCH_RELATIVE_ACCURACY,
+    });
+    this._sketch.accept(seconds);
+  }
+
+  /** The number of executions with `status`. */
+  count(status: string): number {
+    return this._statusCounts.get(status) ?? 0;
+  }
+
+  /** The sum of every duration. */
+  get totalTime(): number {
+    return this._sum.value;
+  }
+
+  /** Executions per status, as a read-only view. */
+  statusCounts(): ReadonlyMap<string, number> {
+    return this._statusCounts;
+  }
+
+  /** The routine's figures, computed as routilux does. */
+  performance(): RoutinePerformance {
+    const completed = this.count('completed');
+    const timed = this._timed;
+    return {
+      total_executions: this.total,
+      completed,
+      failed: this.count('failed'),
+      success_rate: this.total > 0 ? completed / this.total : 0,
+      avg_execution_time: timed > 0 ? this._sum.value / timed : 0,
+      min_execution_time: timed > 0 ? this._min : 0,
+      max_execution_time: timed > 0 ? this._max : 0,
+      total_execution_time: this._sum.value,
+      p50_execution_time: this._quantile(0.5),
+      p95_execution_time: this._quantile(0.95),
+      p99_execution_time: this._quantile(0.99),
+    };
+  }
+
+  private _quantile(q: number): number {
+    if (this._sketch === undefined) return 0;
+    // The sketch answers within its relative accuracy; clamping to the
+    // exact extremes makes a single value, and the tails, exact.
+    const value = this._sketch.getValueAtQuantile(q);
+    return Math.min(this._max, Math.max(this._min, value));
+  }
+
+  private _bump(status: string, delta: number): void {
+    const next = (this._statusCounts.get(status) ?? 0) + delta;
+    if (next === 0) this._statusCounts.delete(status);
+    else this._statusCounts.set(status, next);
+  }
+}

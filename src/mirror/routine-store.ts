@@ -1,0 +1,67 @@
+import { Deque } from './deque.js';
+import { RoutineStats } from './routine-stats.js';
+import type { StoredExecution } from './stored.js';
+
+/**
+ * The records of one routine, bounded, with its aggregates. Finished and
+ * running records are held apart so that the bound can drop the oldest
+ * finished record in O(1) while executions that started long ago are still
+ * running; a running record is dropped only when nothing else is left.
+ */
+export class RoutineStore {
+  /** The routine's aggregates over the whole run. */
+  readonly stats = new RoutineStats();
+  /** Records dropped by the bound. */
+  dropped = 0;
+
+  private readonly _finished = new Deque<StoredExecution>();
+  // A Set keeps insertion order, so its first element is the oldest.
+  private readonly _running = new Set<StoredExecution>();
+
+  constructor(private readonly _limit: number) {}
+
+  /** Stores a new record, ended or not, and applies the bound. */
+  add(execution: StoredExecution): void {
+    this.stats.add(execution.status, execution.ended);
+    if (execution.executionTime !== undefined) {
+      this.stats.addDuration(execution.executionTime);
+    }
+
+    if (execution.ended) this._finished.push(execution);
+    else this._running.add(execution);
+    this._applyBound();
+  }
+
+  /** Records that `execution`, stored earlier as running, has ended. */
+  markEnded(execution: StoredExecution, previousStatus: string): void {
+    this.stats.end(previousStatus, execution.status);
+    if (execution.executionTime !== undefined) {
+      this.stats.addDuration(execution.executionTime);
+    }
+
+    if (!execution.retained) return;
+    this._running.delete(execution);
+    this._finished.push(execution);
+  }
+
+  /** The retained records in the order they started. */
+  retained(): StoredExecution[] {
+    const all = this._finished.toArray();
+    for (const execution of this._running) all.push(execution);
+    return all.sort((a, b) => a.seq - b.seq);
+  }
+
+  private _applyBound(): void {
+    while (this._finished.length + this._running.size > this._limit) {
+      let victim = this._finished.shift();
+      if (victim === undefined) {
+        const oldest = this._running.values().next();
+        if (oldest.done === true) return;
+        victim = oldest.value;
+        this._running.delete(victim);
+      }
+      victim.retained = false;
+      this.dropped++;
+    }
+  }
+}

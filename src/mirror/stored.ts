@@ -1,0 +1,45 @@
+/**
+ * The mirror's own form of the records: numbers for times, and fields laid
+ * out once so that every record shares one hidden class. They become the
+ * public `ExecutionRecord` and `EventRecord` only when read or serialized.
+ */
+
+/** One execution as the mirror holds it. */
+export class StoredExecution {
+  /** `running` until the execution ends. */
+  status = 'running';
+  /** End time in epoch microseconds, once ended. */
+  endMicros: number | undefined = undefined;
+  /** The result the engine passed, if any. */
+  result: unknown = undefined;
+  /** The error message the engine passed, if any. */
+  error: string | undefined = undefined;
+  /** Duration in seconds, once ended. */
+  executionTime: number | undefined = undefined;
+  /** Whether the record is still held; aggregates count it either way. */
+  retained = true;
+
+  constructor(
+    /** Start order within the tracker, to list records as they started. */
+    readonly seq: number,
+    readonly routineId: string,
+    readonly startMicros: number,
+    readonly params: Record<string, unknown>,
+  ) {}
+
+  /** Whether the execution has ended. */
+  get ended(): boolean {
+    return this.endMicros !== undefined || this.status !== 'running';
+  }
+}
+
+/** One event as the mirror holds it. */
+export class StoredEvent {
+  constructor(
+    readonly micros: number,
+    readonly sourceRoutineId: string,
+    readonly eventName: string,
+    readonly targetRoutineId: string | null,
+    readonly data: Record<string, unknown>,
+  ) {}
+}

@@ -1,0 +1,278 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+
+import { safeString } from '../internal/values.js';
+import { REDACTED, type KeyRedactor } from './redaction.js';
+
+/** Levels of nested objects flattened into dotted keys. */
+export const MAX_FLATTEN_DEPTH = 4;
+/** Attributes one captured value may produce; the rest are dropped. */
+export const MAX_ATTRIBUTES_PER_VALUE = 128;
+/** Elements kept of an array attribute; the rest are cut. */
+export const MAX_ARRAY_LENGTH = 128;
+
+/** How captured values become attributes. */
+export interface AttributeLimits {
+  /** Strings, and the text of converted values, are cut to this length. */
+  readonly maxAttributeLength: number;
+  /** Which keys are secret. */
+  readonly redactor: KeyRedactor;
+}
+
+/** What converting values had to cut or leave out, added up. */
+export interface ConversionTally {
+  /** Strings and arrays cut to their limit. */
+  truncated: number;
+  /** Values that could not be exported at all. */
+  dropped: number;
+}
+
+/**
+ * Writes `value` into `out` as OpenTelemetry attributes under `prefix`.
+ * Objects flatten into dotted keys; arrays of one primitive type stay
+ * arrays; everything else becomes a string or is left out, always the same
+ * way for the same input. Secret-looking keys are written as
+ * `[REDACTED]`. Nothing here throws, whatever `value` is: getters that
+ * throw, Proxies and circular structures included.
+ */
+export function addValueAttributes(
+  out: Attributes,
+  prefix: string,
+  value: unknown,
+  limits: AttributeLimits,
+  tally: ConversionTally,
+): void {
+  new Flattener(out, limits, tally).write(prefix, value, 0);
+}
+
+class Flattener {
+  private _written = 0;
+  // The objects on the path from the top value to the one being written:
+  // meeting one again means a cycle.
+  private readonly _ancestors = new Set<object>();
+
+  constructor(
+    private readonly _out: Attributes,
+    private readonly _limits: AttributeLimits,
+    private readonly _tally: ConversionTally,
+  ) {}
+
+  write(key: string, value: unknown, depth: number): void {
+    switch (typeof value) {
+      case 'undefined':
+        return;
+      case 'string':
+        this._put(key, this._cut(value));
+        return;
+      case 'number':
+        // NaN and the infinities have no JSON form; OTLP/JSON would lose them.
+        this._put(key, Number.isFinite(value) ? value : String(value));
+        return;
+      case 'boolean':
+        this._put(key, value);
+        return;
+      case 'bigint':
+      case 'symbol':
+        this._put(key, this._cut(value.toString()));
+        return;
+      case 'function':
+        this._tally.dropped++;
+        return;
+      case 'object':
+        if (value !== null) this._writeObject(key, value, depth);
+        return;
+    }
+  }
+
+  private _writeObject(key: string, value: object, depth: number): void {
+    if (Array.isArray(value)) {
+      this._writeArray(key, value);
+    } else if (value instanceof Date) {
+      const time = value.getTime();
+      this._put(key, Number.isNaN(time) ? 'Invalid Date' : value.toISOString());
+    } else if (value instanceof Error) {
+      this._put(key, this._cut(`${value.name}: ${value.message}`));
+    } else if (ArrayBuffer.isView(value)) {
+      this._writeTypedArray(key, value);
+    } else if (value instanceof Set) {
+      this._writeArray(key, [...(value as Set<unknown>)]);
+    } else if (this._ancestors.has(value)) {
+      this._put(key, '[Circular]');
+      this._tally.dropped++;
+    } else if (depth >= MAX_FLATTEN_DEPTH) {
+      this._put(key, this._cut(toJsonText(value, this._limits)));
+    } else {
+      this._ancestors.add(value);
+      if (value instanceof Map) this._writeMap(key, value, depth);
+      else this._writeRecord(key, value, depth);
+      this._ancestors.delete(value);
+    }
+  }
+
+  private _writeRecord(key: string, value: object, depth: number): void {
+    let keys: string[];
+    try {
+      keys = Object.keys(value);
+      this._tally.dropped += Object.getOwnPropertySymbols(value).length;
+    } catch {
+      // A Proxy whose ownKeys trap throws.
+      this._tally.dropped++;
+      return;
+    }
+    for (const child of keys) {
+      if (this._written >= MAX_ATTRIBUTES_PER_VALUE) {
+        this._tally.dropped++;
+        continue;
+      }
+      this._writeChild(
+        `${key}.${child}`,
+        child,
+        () => Reflect.get(value, child),
+        depth,
+      );
+    }
+  }
+
+  private _writeMap(
+    key: string,
+    value: Map<unknown, unknown>,
+    depth: number,
+  ): void {
+    for (const [mapKey, mapValue] of value) {
+      const child = typeof mapKey === 'string' ? mapKey : safeString(mapKey);
+      this._writeChild(`${key}.${child}`, child, () => mapValue, depth);
+    }
+  }
+
+  private _writeChild(
+    key: string,
+    name: string,
+    read: () => unknown,
+    depth: number,
+  ): void {
+    if (this._limits.redactor.isSecret(name)) {
+      this._put(key, REDACTED);
+      return;
+    }
+    let child: unknown;
+    try {
+      child = read();
+    } catch {
+      // A getter or Proxy trap that throws.
+      this._tally.dropped++;
+      return;
+    }
+    this.write(key, child, depth + 1);
+  }
+
+  private _writeArray(key: string, value: readonly unknown[]): void {
+    const kind = homogeneousKind(value);
+    if (kind === undefined) {
+      this._put(key, this._cut(toJsonText(value, this._limits)));
+      return;
+    }
+
+    let items = value as readonly (string | number | boolean)[];
+    if (items.length > MAX_ARRAY_LENGTH) {
+      items = items.slice(0, MAX_ARRAY_LENGTH);
+      this._tally.truncated++;
+    }
+    if (kind === 'string') {
+      this._put(
+        key,
+        (items as readonly string[]).map((item) => this._cut(item)),
+      );
+    } else {
+      this._put(key, items.slice() as AttributeValue);
+    }
+  }
+
+  private _writeTypedArray(key: string, value: ArrayBufferView): void {
+    if (value instanceof DataView) {
+      this._tally.dropped++;
+      return;
+    }
+    const view = value as unknown as ArrayLike<number | bigint>;
+    const length = Math.min(view.length, MAX_ARRAY_LENGTH);
+    if (view.length > length) this._tally.truncated++;
+    const items: (number | string)[] = [];
+    for (let i = 0; i < length; i++) {
+      const item = view[i] ?? 0;
+      items.push(typeof item === 'bigint' ? item.toString() : item);
+    }
+    this._put(key, items as AttributeValue);
+  }
+
+  private _put(key: string, value: AttributeValue): void {
+    if (this._written >= MAX_ATTRIBUTES_PER_VALUE) {
+      this._tally.dropped++;
+      return;
+    }
+    this._out[key] = value;
+    this._written++;
+  }
+
+  private _cut(text: string): string {
+    const max = this._limits.maxAttributeLength;
+    if (text.length <= max) return text;
+    this._tally.truncated++;
+    return cutString(text, max);
+  }
+}
+
+/**
+ * The primitive type all elements of `value` share, or `undefined` when
+ * they are mixed, include other types or non-finite numbers, or the array
+ * has holes: such arrays are not valid attribute values.
+ */
+function homogeneousKind(
+  value: readonly unknown[],
+): 'string' | 'number' | 'boolean' | undefined {
+  if (value.length === 0) return 'string';
+  const first = value[0];
+  const kind = typeof first;
+  if (kind !== 'string' && kind !== 'number' && kind !== 'boolean') {
+    return undefined;
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (!(i in value)) return undefined;
+    const item = value[i];
+    if (typeof item !== kind) return undefined;
+    if (kind === 'number' && !Number.isFinite(item)) return undefined;
+  }
+  return kind;
+}
+
+/** Cuts `text` to `max` UTF-16 units without leaving half a surrogate pair. */
+export function cutString(text: string, max: number): string {
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end);
+}
+
+/**
+ * JSON text of any value, for the values that cannot be attributes as they
+ * are. Strings inside are cut first, so that a huge string in a mixed
+ * array costs no more than a short one.
+ */
+function toJsonText(value: unknown, limits: AttributeLimits): string {
+  const seen = new Set<object>();
+  try {
+    // JSON.stringify returns undefined for a lone function or symbol.
+    const text = JSON.stringify(value, (key: string, item: unknown) => {
+      if (key !== '' && limits.redactor.isSecret(key)) return REDACTED;
+      if (typeof item === 'string' && item.length > limits.maxAttributeLength) {
+        return cutString(item, limits.maxAttributeLength);
+      }
+      if (typeof item === 'bigint') return item.toString();
+      if (typeof item === 'object' && item !== null) {
+        if (seen.has(item)) return '[Circular]';
+        seen.add(item);
+      }
+      return item;
+    }) as string | undefined;
+    return text ?? '';
+  } catch {
+    return '[Unserializable]';
+  }
+}

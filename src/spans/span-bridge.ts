@@ -1,0 +1,248 @@
+import {
+  context,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type HrTime,
+  type Span,
+  type SpanContext,
+  type Tracer,
+} from '@opentelemetry/api';
+
+import {
+  ATTR_DROPPED_COUNT,
+  ATTR_EVENT_DATA,
+  ATTR_EVENT_SOURCE,
+  ATTR_EVENT_TARGET,
+  ATTR_FLOW_ID,
+  ATTR_ROUTINE_ID,
+  ATTR_ROUTINE_INCOMPLETE,
+  ATTR_ROUTINE_PARAMS,
+  ATTR_ROUTINE_RESULT,
+  ATTR_ROUTINE_STATUS,
+  ATTR_TRUNCATED_COUNT,
+} from './attribute-names.js';
+import {
+  addValueAttributes,
+  type AttributeLimits,
+  type ConversionTally,
+} from './attributes.js';
+import { errorMessage } from '../internal/values.js';
+
+/** What the span bridge needs to know of a tracker. */
+export interface SpanBridgeOptions {
+  readonly tracer: Tracer;
+  readonly flowId: string;
+  /** The parent of the root span; the active context when undefined. */
+  readonly parentContext: Context | undefined;
+  readonly captureParams: boolean;
+  readonly captureResults: boolean;
+  readonly captureEventData: boolean;
+  readonly limits: AttributeLimits;
+}
+
+/** Statuses that mark a span as an error. */
+const FAILURE_STATUSES: ReadonlySet<string> = new Set([
+  'failed',
+  'error_continued',
+]);
+
+/** The span of one execution, with what its attributes had to cut. */
+export class RoutineSpan {
+  /** Whether the span has been ended; a span is ended once only. */
+  ended = false;
+
+  constructor(
+    readonly span: Span,
+    readonly tally: ConversionTally,
+  ) {}
+}
+
+/**
+ * Maps a flow run onto one trace: a root span for the run, a span per
+ * execution, a span event per emitted event. Times come in from the caller,
+ * so a live run and a replayed dump go through the same code. The bridge
+ * reads no records; it is told everything it needs.
+ */
+export class SpanBridge {
+  private _root: Span | undefined;
+  private _ended = false;
+  // Spans this tracker started, to tell its own active span from another's.
+  private readonly _own = new WeakSet<Span>();
+  // For each routine, the span that emitted the latest event sent to it.
+  private readonly _causes = new Map<string, Span>();
+
+  constructor(private readonly _options: SpanBridgeOptions) {}
+
+  /** The root span's context, once the run has produced its first record. */
+  get rootSpanContext(): SpanContext | undefined {
+    return this._root?.spanContext();
+  }
+
+  /**
+   * Starts the span of one execution. Its parent is the active span if it
+   * is one of this run's (nesting); else the span that emitted the latest
+   * event sent to this routine (causality); else the root.
+   */
+  startRoutine(
+    routineId: string,
+    params: unknown,
+    micros: number,
+  ): RoutineSpan {
+    const root = this._rootAt(micros);
+    const active = trace.getSpan(context.active());
+    const parent =
+      active !== undefined && this._own.has(active)
+        ? active
+        : (this._causes.get(routineId) ?? root);
+
+    const attributes: Attributes = {
+      [ATTR_FLOW_ID]: this._options.flowId,
+      [ATTR_ROUTINE_ID]: routineId,
+    };
+    const tally: ConversionTally = { truncated: 0, dropped: 0 };
+    if (this._options.captureParams) {
+      addValueAttributes(
+        attributes,
+        ATTR_ROUTINE_PARAMS,
+        params,
+        this._options.limits,
+        tally,
+      );
+      writeTally(attributes, tally);
+    }
+
+    const span = this._options.tracer.startSpan(
+      routineId,
+      { startTime: toHrTime(micros), attributes },
+      trace.setSpan(context.active(), parent),
+    );
+    this._own.add(span);
+    return new RoutineSpan(span, tally);
+  }
+
+  /** Ends the span of one execution with its status, result and error. */
+  endRoutine(
+    routineSpan: RoutineSpan,
+    status: string,
+    result: unknown,
+    error: unknown,
+    micros: number,
+  ): void {
+    if (routineSpan.ended) return;
+    routineSpan.ended = true;
+
+    const { span } = routineSpan;
+    const attributes: Attributes = { [ATTR_ROUTINE_STATUS]: status };
+    if (this._options.captureResults) {
+      addValueAttributes(
+        attributes,
+        ATTR_ROUTINE_RESULT,
+        result,
+        this._options.limits,
+        routineSpan.tally,
+      );
+      writeTally(attributes, routineSpan.tally);
+    }
+    span.setAttributes(attributes);
+
+    const time = toHrTime(micros);
+    if (FAILURE_STATUSES.has(status)) {
+      const message = errorMessage(error) ?? `routine ended ${status}`;
+      span.setStatus({ code: SpanStatusCode.ERROR, message });
+      span.recordException(error instanceof Error ? error : message, time);
+    }
+    span.end(time);
+  }
+
+  /**
+   * Ends the span of an execution that is still running when the run ends;
+   * the execution itself goes on, in the mirror.
+   */
+  abandonRoutine(routineSpan: RoutineSpan, micros: number): void {
+    if (routineSpan.ended) return;
+    routineSpan.ended = true;
+
+    routineSpan.span.setAttributes({
+      [ATTR_ROUTINE_STATUS]: 'running',
+      [ATTR_ROUTINE_INCOMPLETE]: true,
+    });
+    routineSpan.span.end(toHrTime(micros));
+  }
+
+  /**
+   * Adds an event to the span of the execution that emitted it, or to the
+   * root when the source has no running execution, and remembers who sent
+   * it so that the target's next execution becomes the source's child.
+   */
+  addEvent(
+    source: RoutineSpan | undefined,
+    sourceRoutineId: string,
+    eventName: string,
+    targetRoutineId: string | null,
+    data: unknown,
+    micros: number,
+  ): void {
+    const root = this._rootAt(micros);
+    const span = source?.span ?? root;
+
+    const attributes: Attributes = { [ATTR_EVENT_SOURCE]: sourceRoutineId };
+    if (targetRoutineId !== null) {
+      attributes[ATTR_EVENT_TARGET] = targetRoutineId;
+      this._causes.set(targetRoutineId, span);
+    }
+    if (this._options.captureEventData) {
+      const tally: ConversionTally = { truncated: 0, dropped: 0 };
+      addValueAttributes(
+        attributes,
+        ATTR_EVENT_DATA,
+        data,
+        this._options.limits,
+        tally,
+      );
+      writeTally(attributes, tally);
+    }
+    span.addEvent(eventName, attributes, toHrTime(micros));
+  }
+
+  /** The context in which work nests under `routineSpan`. */
+  contextFor(routineSpan: RoutineSpan): Context {
+    return trace.setSpan(context.active(), routineSpan.span);
+  }
+
+  /** Ends the root span. Later calls do nothing. */
+  end(micros: number): void {
+    if (this._ended) return;
+    this._ended = true;
+    this._root?.end(toHrTime(micros));
+  }
+
+  private _rootAt(micros: number): Span {
+    if (this._root !== undefined) return this._root;
+
+    const { tracer, flowId, parentContext } = this._options;
+    const root = tracer.startSpan(
+      `flow ${flowId}`,
+      { startTime: toHrTime(micros), attributes: { [ATTR_FLOW_ID]: flowId } },
+      parentContext ?? context.active(),
+    );
+    this._own.add(root);
+    this._root = root;
+    // A run that was ended before its first record still gets a whole
+    // trace: the records join a root that is already closed.
+    if (this._ended) root.end(toHrTime(micros));
+    return root;
+  }
+}
+
+function writeTally(attributes: Attributes, tally: ConversionTally): void {
+  if (tally.truncated > 0) attributes[ATTR_TRUNCATED_COUNT] = tally.truncated;
+  if (tally.dropped > 0) attributes[ATTR_DROPPED_COUNT] = tally.dropped;
+}
+
+/** Epoch microseconds as the OpenTelemetry high-resolution time. */
+export function toHrTime(micros: number): HrTime {
+  const seconds = Math.floor(micros / 1e6);
+  return [seconds, (micros - seconds * 1e6) * 1000];
+}

@@ -1,0 +1,25 @@
+import { performance } from 'node:perf_hooks';
+
+/**
+ * A wall clock that cannot step backwards. It reads the system clock once,
+ * at construction, and advances from there with the monotonic clock, so
+ * that durations computed from two of its readings are never negative,
+ * whatever happens to the system clock in between. Each tracker owns one:
+ * a flow run is short enough that drift from the system clock stays far
+ * below a millisecond.
+ */
+export class AnchoredClock {
+  private readonly _anchorWallMicros: number;
+  private readonly _anchorMonoMillis: number;
+
+  constructor() {
+    this._anchorWallMicros = Date.now() * 1000;
+    this._anchorMonoMillis = performance.now();
+  }
+
+  /** The current time in whole microseconds since the Unix epoch. */
+  nowMicros(): number {
+    const elapsed = performance.now() - this._anchorMonoMillis;
+    return this._anchorWallMicros + Math.round(elapsed * 1000);
+  }
+}

@@ -1,0 +1,144 @@
+import {
+  context,
+  INVALID_SPAN_CONTEXT,
+  trace,
+  type Context,
+  type SpanContext,
+} from '@opentelemetry/api';
+
+import { toExecutionRecord } from '../format/records.js';
+import { snapshot } from '../format/snapshot.js';
+import type { StoredExecution } from '../mirror/stored.js';
+import type { ExecutionRecord, ExecutionStatus } from '../records.js';
+import type { RoutineSpan } from '../spans/span-bridge.js';
+import type { RunningNode } from './running-executions.js';
+
+/**
+ * One execution of a routine, as returned by
+ * {@link ExecutionTracker.recordRoutineStart}. Engines that run the same
+ * routine several times at once end each execution through its own handle,
+ * so that results and durations never get paired with the wrong start.
+ *
+ * @example
+ * const execution = tracker.recordRoutineStart('fetch', { url });
+ * try {
+ *   execution.end('completed', await fetchPage(url));
+ * } catch (error) {
+ *   execution.end('failed', undefined, error);
+ * }
+ */
+export interface ExecutionHandle {
+  /** The routine this execution belongs to. */
+  readonly routineId: string;
+  /** A copy of the execution's record as it is now. */
+  readonly record: ExecutionRecord;
+  /** The context of the execution's span (invalid if no span was made). */
+  readonly spanContext: SpanContext;
+  /**
+   * The active context with this execution's span set: run the handler in
+   * it (`context.with(execution.context, handler)`) so that spans started
+   * inside nest under the execution.
+   */
+  readonly context: Context;
+  /** Whether the execution has ended. */
+  readonly ended: boolean;
+  /**
+   * Ends the execution. Later calls do nothing.
+   * @param status defaults to `completed`
+   * @param result what the routine returned
+   * @param error an `Error` (its message is recorded) or a message
+   */
+  end(status?: ExecutionStatus, result?: unknown, error?: unknown): void;
+}
+
+/** What ends and describes a tracked execution: its tracker. */
+export interface ExecutionOwner {
+  finishExecution(
+    execution: TrackedExecution,
+    status: unknown,
+    result: unknown,
+    error: unknown,
+  ): void;
+}
+
+/** The handle of an execution that is in a tracker's mirror. */
+export class TrackedExecution
+  implements ExecutionHandle, RunningNode<TrackedExecution>
+{
+  previousRunning: TrackedExecution | undefined = undefined;
+  nextRunning: TrackedExecution | undefined = undefined;
+
+  constructor(
+    private readonly _owner: ExecutionOwner,
+    /** The mirror's record. */
+    readonly stored: StoredExecution,
+    /** The span, unless the tracer failed or the record was loaded. */
+    readonly routineSpan: RoutineSpan | undefined,
+  ) {}
+
+  get routineId(): string {
+    return this.stored.routineId;
+  }
+
+  get record(): ExecutionRecord {
+    return toExecutionRecord(this.stored, snapshot);
+  }
+
+  get spanContext(): SpanContext {
+    return this.routineSpan?.span.spanContext() ?? INVALID_SPAN_CONTEXT;
+  }
+
+  get context(): Context {
+    const active = context.active();
+    return this.routineSpan === undefined
+      ? active
+      : trace.setSpan(active, this.routineSpan.span);
+  }
+
+  get ended(): boolean {
+    return this.stored.ended;
+  }
+
+  end(status?: ExecutionStatus, result?: unknown, error?: unknown): void {
+    this._owner.finishExecution(this, status, result, error);
+  }
+}
+
+/**
+ * The handle returned when a start could not be recorded (a routine id
+ * that is not a string, say): it behaves like a handle, and ending it does
+ * nothing.
+ */
+export class DetachedExecution implements ExecutionHandle {
+  readonly spanContext = INVALID_SPAN_CONTEXT;
+  private _ended = false;
+  private readonly _record: ExecutionRecord;
+
+  constructor(
+    readonly routineId: string,
+    startTime: string,
+  ) {
+    this._record = {
+      routine_id: routineId,
+      start_time: startTime,
+      params: {},
+      status: 'running',
+    };
+  }
+
+  get record(): ExecutionRecord {
+    return { ...this._record, params: {} };
+  }
+
+  get context(): Context {
+    return context.active();
+  }
+
+  get ended(): boolean {
+    return this._ended;
+  }
+
+  end(): void {
+    this._ended = true;
+  }
+}

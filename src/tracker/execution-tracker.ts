@@ -1,0 +1,505 @@
+import { context } from '@opentelemetry/api';
+
+import { parseSerializedTracker } from '../format/deserialize.js';
+import { toEventRecord, toExecutionRecord } from '../format/records.js';
+import { serializeMirror } from '../format/serialize.js';
+import { snapshot } from '../format/snapshot.js';
+import { formatTimestamp } from '../format/timestamps.js';
+import { logger, OnceLogger } from '../internal/diag.js';
+import { errorMessage, safeString } from '../internal/values.js';
+import { Mirror } from '../mirror/mirror.js';
+import { StoredEvent } from '../mirror/stored.js';
+import type {
+  EventRecord,
+  ExecutionRecord,
+  ExecutionStatus,
+  FlowPerformance,
+  PerformanceMetrics,
+  RoutinePerformance,
+  SerializedTracker,
+} from '../records.js';
+import { KeyRedactor } from '../spans/redaction.js';
+import { SpanBridge } from '../spans/span-bridge.js';
+import { AnchoredClock } from './clock.js';
+import {
+  DetachedExecution,
+  TrackedExecution,
+  type ExecutionHandle,
+  type ExecutionOwner,
+} from './execution-handle.js';
+import {
+  resolveOptions,
+  type ExecutionTrackerOptions,
+  type ResolvedOptions,
+} from './options.js';
+import { RunningExecutions } from './running-executions.js';
+
+/**
+ * Tracks one flow run: what ran, how long it took, what failed and what
+ * went where. A flow engine calls {@link recordRoutineStart} and
+ * {@link recordRoutineEnd} around every routine execution and
+ * {@link recordEvent} on every emit. The tracker keeps an in-process
+ * mirror that answers record and metric queries, and turns the run into
+ * one OpenTelemetry trace: a root span `flow <flowId>`, a span per
+ * execution and a span event per event.
+ *
+ * Recording never throws: misuse is reported once through the
+ * OpenTelemetry `diag` logger and the call does nothing harmful. Only the
+ * constructor (invalid options) and {@link deserialize} (bad input) throw.
+ *
+ * @example
+ * const tracker = new ExecutionTracker('nightly-import');
+ * tracker.recordRoutineStart('load', { path: 'in.csv' });
+ * tracker.recordEvent('load', 'output', 'parse', { rows: 3 });
+ * tracker.recordRoutineEnd('load', 'completed', { rows: 3 });
+ * tracker.getRoutinePerformance('load')?.avg_execution_time;
+ * tracker.end();
+ */
+export class ExecutionTracker implements ExecutionOwner {
+  /** The flow run's id. */
+  readonly flowId: string;
+
+  private readonly _mirror: Mirror;
+  private readonly _spans: SpanBridge;
+  private readonly _clock = new AnchoredClock();
+  private readonly _running = new Map<
+    string,
+    RunningExecutions<TrackedExecution>
+  >();
+  private readonly _once = new OnceLogger();
+  private _ended = false;
+
+  /**
+   * @param flowIdOrOptions the flow run's id, or the options; see
+   *   {@link ExecutionTrackerOptions} for the defaults
+   * @throws TypeError or RangeError naming the first invalid option
+   */
+  constructor(flowIdOrOptions?: string | ExecutionTrackerOptions) {
+    const options: ResolvedOptions = resolveOptions(flowIdOrOptions);
+    this.flowId = options.flowId;
+    this._mirror = new Mirror(options.flowId, options);
+    this._spans = new SpanBridge({
+      tracer: options.tracer,
+      flowId: options.flowId,
+      parentContext: options.parentContext,
+      captureParams: options.captureParams,
+      captureResults: options.captureResults,
+      captureEventData: options.captureEventData,
+      limits: {
+        maxAttributeLength: options.maxAttributeLength,
+        redactor: new KeyRedactor(options.redactKeys),
+      },
+    });
+  }
+
+  /**
+   * Builds a tracker from a serialized one, written by
+   * {@link serialize} or by routilux's Python `ExecutionTracker`. The
+   * figures are recomputed from the records; executions still running in
+   * the dump can be ended with {@link recordRoutineEnd}. Loaded records
+   * make no spans: the command line's `replay` exports a dump as a trace.
+   *
+   * @param data the parsed JSON
+   * @param options any option but `flowId`, which comes from the dump
+   * @throws TrackerFormatError naming the first bad field
+   */
+  static deserialize(
+    data: unknown,
+    options: Omit<ExecutionTrackerOptions, 'flowId'> = {},
+  ): ExecutionTracker {
+    const parsed = parseSerializedTracker(data);
+    const tracker = new ExecutionTracker({ ...options, flowId: parsed.flowId });
+    tracker._load(parsed);
+    return tracker;
+  }
+
+  /**
+   * Records the start of one execution of `routineId` and starts its span.
+   *
+   * @param params the parameters it runs with; kept as given in the
+   *   mirror, exported as `flow.routine.params.<key>` with secrets redacted
+   * @returns the handle that ends exactly this execution
+   * @example
+   * const execution = tracker.recordRoutineStart('parse', { file });
+   * execution.end('completed', rows);
+   */
+  recordRoutineStart(
+    routineId: string,
+    params?: Record<string, unknown>,
+  ): ExecutionHandle {
+    try {
+      const micros = this._clock.nowMicros();
+      const id = this._checkId(routineId, 'recordRoutineStart');
+      if (id === undefined) {
+        return new DetachedExecution(
+          safeString(routineId),
+          formatTimestamp(micros),
+        );
+      }
+
+      const values = params ?? {};
+      const stored = this._mirror.start(id, values, micros);
+      const routineSpan = this._guard(() =>
+        this._spans.startRoutine(id, values, micros),
+      );
+      const execution = new TrackedExecution(this, stored, routineSpan);
+      this._runningOf(id).append(execution);
+      return execution;
+    } catch (error) {
+      this._internalError(error);
+      return new DetachedExecution(safeString(routineId), '');
+    }
+  }
+
+  /**
+   * Records the end of the most recent execution of `routineId` that is
+   * still running. With none running, nothing changes.
+   *
+   * @param status `completed`, `failed`, `skipped`, `error_continued` or
+   *   any other string
+   * @param result what the routine returned
+   * @param error an `Error` (its message is recorded) or a message
+   * @example
+   * tracker.recordRoutineEnd('load', 'failed', undefined, new Error('disk full'));
+   */
+  recordRoutineEnd(
+    routineId: string,
+    status: ExecutionStatus = 'completed',
+    result?: unknown,
+    error?: unknown,
+  ): void {
+    try {
+      const execution = this._running.get(routineId)?.newest;
+      if (execution === undefined) {
+        this._once.warn(
+          'end-not-running',
+          `recordRoutineEnd(${JSON.stringify(safeString(routineId))}): no running execution of this routine; nothing changed`,
+        );
+        return;
+      }
+      this.finishExecution(execution, status, result, error);
+    } catch (error) {
+      this._internalError(error);
+    }
+  }
+
+  /**
+   * Records an event emitted by `sourceRoutineId`. It also becomes a span
+   * event on the source's running span (or the root span), and makes the
+   * target's next execution a child of the source's.
+   *
+   * @param targetRoutineId the routine it is sent to, or `null`
+   * @param data the data sent; exported as `flow.event.data.<key>`
+   * @example
+   * tracker.recordEvent('extract', 'output', 'transform', { rows: 100 });
+   */
+  recordEvent(
+    sourceRoutineId: string,
+    eventName: string,
+    targetRoutineId: string | null = null,
+    data: Record<string, unknown> | null = {},
+  ): void {
+    try {
+      const micros = this._clock.nowMicros();
+      const source = this._checkId(sourceRoutineId, 'recordEvent');
+      const name = this._checkId(eventName, 'recordEvent');
+      if (source === undefined || name === undefined) return;
+      const target =
+        targetRoutineId === null
+          ? null
+          : this._checkId(targetRoutineId, 'recordEvent');
+      if (target === undefined) return;
+
+      const values = data ?? {};
+      this._mirror.addEvent(
+        new StoredEvent(micros, source, name, target, values),
+      );
+      const emitter = this._running.get(source)?.newest?.routineSpan;
+      this._guard(() => {
+        this._spans.addEvent(emitter, source, name, target, values, micros);
+      });
+    } catch (error) {
+      this._internalError(error);
+    }
+  }
+
+  /**
+   * Runs `fn` as one execution of `routineId`, with its span active so that
+   * instrumentation inside nests under it. Records `completed` with what
+   * `fn` returns (or its promise resolves to), or `failed` with the error,
+   * and then rethrows that very error.
+   *
+   * @example
+   * const rows = await tracker.trackRoutine('parse', { file }, async () =>
+   *   parse(await readFile(file, 'utf8')),
+   * );
+   */
+  trackRoutine<T>(
+    routineId: string,
+    params: Record<string, unknown> | undefined,
+    fn: (execution: ExecutionHandle) => T,
+  ): T {
+    const execution = this.recordRoutineStart(routineId, params);
+    let returned: T;
+    try {
+      returned = context.with(execution.context, fn, undefined, execution);
+    } catch (error) {
+      execution.end('failed', undefined, error);
+      throw error;
+    }
+
+    if (!isThenable(returned)) {
+      execution.end('completed', returned);
+      return returned;
+    }
+    return returned.then(
+      (value: unknown) => {
+        execution.end('completed', value);
+        return value;
+      },
+      (error: unknown) => {
+        execution.end('failed', undefined, error);
+        throw error;
+      },
+    ) as T;
+  }
+
+  /**
+   * Ends the run's root span. Executions still running get their spans
+   * ended and marked `flow.routine.incomplete`; their records stay
+   * `running` and can still be ended. Records that arrive later still
+   * enter the mirror and join the run's trace. Calling it again does
+   * nothing.
+   */
+  end(): void {
+    try {
+      if (this._ended) return;
+      this._ended = true;
+
+      const micros = this._clock.nowMicros();
+      for (const running of this._running.values()) {
+        for (const execution of running) {
+          const { routineSpan } = execution;
+          if (routineSpan === undefined) continue;
+          this._guard(() => {
+            this._spans.abandonRoutine(routineSpan, micros);
+          });
+        }
+      }
+      this._guard(() => {
+        this._spans.end(micros);
+      });
+    } catch (error) {
+      this._internalError(error);
+    }
+  }
+
+  /** Whether {@link end} has been called. */
+  get ended(): boolean {
+    return this._ended;
+  }
+
+  /**
+   * The retained records by routine id, in start order: a copy, so that
+   * changing it changes nothing in the tracker.
+   *
+   * @example
+   * for (const record of tracker.routineExecutions.get('load') ?? []) {
+   *   console.log(record.execution_time);
+   * }
+   */
+  get routineExecutions(): ReadonlyMap<string, readonly ExecutionRecord[]> {
+    const executions = new Map<string, readonly ExecutionRecord[]>();
+    for (const routineId of this._mirror.routineIds()) {
+      const records = this._mirror
+        .retainedExecutions(routineId)
+        .map((stored) => toExecutionRecord(stored, snapshot));
+      executions.set(routineId, records);
+    }
+    return executions;
+  }
+
+  /** The retained events, oldest first: a copy. */
+  get eventFlow(): readonly EventRecord[] {
+    return this._mirror
+      .retainedEvents()
+      .map((stored) => toEventRecord(stored, snapshot));
+  }
+
+  /** The same as {@link getPerformanceMetrics}. */
+  get performanceMetrics(): PerformanceMetrics {
+    return this._mirror.performanceMetrics();
+  }
+
+  /**
+   * One routine's figures over the whole run, dropped records included;
+   * `null` for a routine never recorded. O(1).
+   *
+   * @example
+   * const perf = tracker.getRoutinePerformance('load');
+   * if (perf) console.log(perf.success_rate, perf.p95_execution_time);
+   */
+  getRoutinePerformance(routineId: string): RoutinePerformance | null {
+    return this._mirror.routinePerformance(routineId);
+  }
+
+  /**
+   * The flow's figures. `total_execution_time` is the sum of the durations
+   * of every execution that ended. O(number of routines).
+   *
+   * @example
+   * const { total_routines, avg_routine_time } = tracker.getFlowPerformance();
+   */
+  getFlowPerformance(): FlowPerformance {
+    return this._mirror.flowPerformance();
+  }
+
+  /**
+   * Everything in one object: the flow's figures, counts per status,
+   * throughput, every routine's figures and the bottlenecks.
+   * O(number of routines).
+   *
+   * @example
+   * const [slowest] = tracker.getPerformanceMetrics().bottlenecks;
+   */
+  getPerformanceMetrics(): PerformanceMetrics {
+    return this._mirror.performanceMetrics();
+  }
+
+  /**
+   * The tracker as plain JSON-ready data in routilux's format; values that
+   * JSON cannot hold are converted (see the README).
+   *
+   * @example
+   * await writeFile('run.json', JSON.stringify(tracker));
+   */
+  serialize(): SerializedTracker {
+    return serializeMirror(this._mirror);
+  }
+
+  /** Makes `JSON.stringify(tracker)` give {@link serialize}'s output. */
+  toJSON(): SerializedTracker {
+    return this.serialize();
+  }
+
+  /** @internal Ends one execution; handles call this. */
+  finishExecution(
+    execution: TrackedExecution,
+    status: unknown,
+    result: unknown,
+    error: unknown,
+  ): void {
+    try {
+      if (execution.stored.ended) {
+        this._once.warn(
+          'ended-twice',
+          `an execution of ${JSON.stringify(execution.routineId)} was ended twice; the second end was ignored`,
+        );
+        return;
+      }
+
+      const micros = this._clock.nowMicros();
+      const finalStatus = this._checkStatus(status);
+      this._mirror.end(
+        execution.stored,
+        finalStatus,
+        result,
+        errorMessage(error),
+        micros,
+      );
+      this._running.get(execution.routineId)?.remove(execution);
+
+      const { routineSpan } = execution;
+      if (routineSpan === undefined) return;
+      this._guard(() => {
+        this._spans.endRoutine(routineSpan, finalStatus, result, error, micros);
+      });
+    } catch (caught) {
+      this._internalError(caught);
+    }
+  }
+
+  private _load(parsed: ReturnType<typeof parseSerializedTracker>): void {
+    for (const [routineId, records] of parsed.routines) {
+      for (const stored of records) {
+        this._mirror.load(routineId, stored);
+        if (!stored.ended) {
+          this._runningOf(routineId).append(
+            new TrackedExecution(this, stored, undefined),
+          );
+        }
+      }
+    }
+    for (const event of parsed.events) this._mirror.addEvent(event);
+  }
+
+  private _runningOf(routineId: string): RunningExecutions<TrackedExecution> {
+    let running = this._running.get(routineId);
+    if (running === undefined) {
+      running = new RunningExecutions();
+      this._running.set(routineId, running);
+    }
+    return running;
+  }
+
+  /**
+   * Ids are strings; numbers and booleans are taken as their text, as an
+   * engine keyed by numbers would mean. Anything else is misuse.
+   */
+  private _checkId(id: unknown, method: string): string | undefined {
+    if (typeof id === 'string') return id;
+    if (
+      typeof id === 'number' ||
+      typeof id === 'bigint' ||
+      typeof id === 'boolean'
+    ) {
+      return String(id);
+    }
+    this._once.warn(
+      `bad-id-${method}`,
+      `${method}: ids must be strings, received ${typeof id}; the call was ignored`,
+    );
+    return undefined;
+  }
+
+  private _checkStatus(status: unknown): string {
+    if (status === undefined) return 'completed';
+    if (typeof status === 'string') return status;
+    this._once.warn(
+      'bad-status',
+      `an execution status must be a string, received ${typeof status}; its text was recorded`,
+    );
+    return safeString(status);
+  }
+
+  /**
+   * Runs span work, which calls into the application's tracer and span
+   * processors: if they throw, the mirror has already recorded the call,
+   * and the failure is logged once.
+   */
+  private _guard<T>(work: () => T): T | undefined {
+    try {
+      return work();
+    } catch (error) {
+      this._once.warn(
+        'span-failure',
+        `the tracer threw while recording spans: ${safeString(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  private _internalError(error: unknown): void {
+    if (this._once.first('internal-error')) {
+      logger.error(`unexpected failure while recording: ${safeString(error)}`);
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
