@@ -86,12 +86,32 @@ export class RoutineStats {
     };
   }
 
+  /**
+   * The `q` quantile with linear interpolation between the two closest
+   * ranks, the definition most tools use (numpy's default, for one). Each
+   * rank's value comes from the sketch, within its relative accuracy, so
+   * the interpolated value is too; the extreme ranks are exact.
+   */
   private _quantile(q: number): number {
     if (this._sketch === undefined) return 0;
-    // The sketch answers within its relative accuracy; clamping to the
-    // exact extremes makes a single value, and the tails, exact.
-    const value = this._sketch.getValueAtQuantile(q);
+
+    const rank = q * (this._timed - 1);
+    const lower = Math.floor(rank);
+    const upper = Math.min(lower + 1, this._timed - 1);
+    const low = this._valueAtRank(lower);
+    const high = this._valueAtRank(upper);
+    const value = low + (rank - lower) * (high - low);
     return Math.min(this._max, Math.max(this._min, value));
+  }
+
+  private _valueAtRank(rank: number): number {
+    if (rank <= 0) return this._min;
+    if (rank >= this._timed - 1) return this._max;
+    // The sketch maps a fractional rank r to the element of rank floor(r);
+    // asking for the middle of the rank keeps float error in q from
+    // landing on the neighbour.
+    const sketch = this._sketch as DDSketch;
+    return sketch.getValueAtQuantile((rank + 0.5) / (this._timed - 1));
   }
 
   private _bump(status: string, delta: number): void {

@@ -1,12 +1,11 @@
-import { performance } from 'node:perf_hooks';
-
 /**
  * A wall clock that cannot step backwards. It reads the system clock once,
  * at construction, and advances from there with the monotonic clock, so
  * that durations computed from two of its readings are never negative,
  * whatever happens to the system clock in between. Each tracker owns one:
  * a flow run is short enough that drift from the system clock stays far
- * below a millisecond.
+ * below a millisecond. It reads the global `performance`, the same clock
+ * the OpenTelemetry SDK uses.
  */
 export class AnchoredClock {
   private readonly _anchorWallMicros: number;

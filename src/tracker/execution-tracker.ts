@@ -169,7 +169,9 @@ export class ExecutionTracker implements ExecutionOwner {
     error?: unknown,
   ): void {
     try {
-      const execution = this._running.get(routineId)?.newest;
+      const id = this._checkId(routineId, 'recordRoutineEnd');
+      if (id === undefined) return;
+      const execution = this._running.get(id)?.newest;
       if (execution === undefined) {
         this._once.warn(
           'end-not-running',
