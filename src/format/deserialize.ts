@@ -30,7 +30,7 @@ export function parseSerializedTracker(data: unknown): ParsedTracker {
     const path = `routine_executions${keyPath(routineId)}`;
     const list = expectArray(executions[routineId], path);
     const records = list.map((item, index) =>
-      parseExecution(item, `${path}[${index}]`, seq++),
+      parseExecution(item, `${path}[${index}]`, seq++, routineId),
     );
     routines.push([routineId, records]);
   }
@@ -46,14 +46,17 @@ function parseExecution(
   data: unknown,
   path: string,
   seq: number,
+  listRoutineId: string,
 ): StoredExecution {
   const record = expectRecord(data, path);
-  const routineId = expectString(record.routine_id, `${path}.routine_id`);
+  expectString(record.routine_id, `${path}.routine_id`);
   const start = expectTimestamp(record.start_time, `${path}.start_time`);
   const params = optionalRecord(record.params, `${path}.params`);
   const status = expectString(record.status, `${path}.status`);
 
-  const execution = new StoredExecution(seq, routineId, start, params);
+  // The list's key is the routine the record is counted and ended under;
+  // a record that names another routine is filed under its list's.
+  const execution = new StoredExecution(seq, listRoutineId, start, params);
   execution.status = status;
   if (record.end_time !== undefined && record.end_time !== null) {
     execution.endMicros = expectTimestamp(record.end_time, `${path}.end_time`);

@@ -1,109 +1,141 @@
-import { safeString, setOwn } from '../internal/values.js';
+import { cutString, readText, safeString, setOwn } from '../internal/values.js';
 
 /** Nesting deeper than this is written as a placeholder string. */
 const MAX_JSON_DEPTH = 200;
 
+/** How {@link toJsonValue} may shorten what it copies. */
+export interface JsonValueOptions {
+  /** Strings longer than this are cut. */
+  readonly maxStringLength?: number;
+  /** Values under keys for which this answers true become `replacement`. */
+  readonly isSecret?: (key: string) => boolean;
+  /** What stands for a secret value. */
+  readonly replacement?: string;
+}
+
 /**
  * A copy of `value` that `JSON.stringify` always accepts and that reads
  * back as the same data: BigInts become strings, Dates ISO strings, Maps
- * objects, Sets and typed arrays arrays, Errors `{name, message}`; a cycle
- * becomes `"[Circular]"`; functions, symbols and values behind throwing
- * getters are left out, as JSON itself leaves out what it cannot write.
+ * objects, Sets and typed arrays arrays, Errors `{name, message}`, NaN and
+ * the infinities `null`; a cycle becomes `"[Circular]"`; functions, symbols
+ * and whatever cannot be read (a throwing getter, a hostile Proxy) are left
+ * out, as JSON itself leaves out what it cannot write. Never throws.
  */
-export function toJsonValue(value: unknown): unknown {
-  return convert(value, new Set(), 0);
-}
-
-function convert(
+export function toJsonValue(
   value: unknown,
-  ancestors: Set<object>,
-  depth: number,
+  options: JsonValueOptions = {},
 ): unknown {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : null;
-    case 'bigint':
-      return value.toString();
-    case 'object':
-      break;
-    default:
-      return undefined;
-  }
-  if (value === null) return null;
-  if (ancestors.has(value)) return '[Circular]';
-  if (depth >= MAX_JSON_DEPTH) return '[Too deep]';
-
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  }
-  if (value instanceof Error) {
-    return { name: safeString(value.name), message: safeString(value.message) };
-  }
-
-  ancestors.add(value);
-  try {
-    return convertContainer(value, ancestors, depth);
-  } finally {
-    ancestors.delete(value);
-  }
+  return new JsonCopier(options).convert(value, 0);
 }
 
-function convertContainer(
-  value: object,
-  ancestors: Set<object>,
-  depth: number,
-): unknown {
-  if (Array.isArray(value) || value instanceof Set) {
-    const items = Array.isArray(value) ? value : [...(value as Set<unknown>)];
-    const out: unknown[] = [];
-    for (let i = 0; i < items.length; i++) {
+class JsonCopier {
+  // The objects on the path to the current one: meeting one again is a
+  // cycle, while an object merely reached twice is copied twice.
+  private readonly _ancestors = new Set<object>();
+
+  constructor(private readonly _options: JsonValueOptions) {}
+
+  convert(value: unknown, depth: number): unknown {
+    switch (typeof value) {
+      case 'string':
+        return this._cut(value);
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) ? value : null;
+      case 'bigint':
+        return value.toString();
+      case 'object':
+        if (value === null) return null;
+        try {
+          return this._convertObject(value, depth);
+        } catch {
+          // A Proxy around a Date or Map, a revoked Proxy, a throwing trap.
+          return undefined;
+        }
+      default:
+        return undefined;
+    }
+  }
+
+  private _convertObject(value: object, depth: number): unknown {
+    if (this._ancestors.has(value)) return '[Circular]';
+    if (depth >= MAX_JSON_DEPTH) return '[Too deep]';
+
+    if (value instanceof Date) {
+      return Number.isNaN(value.getTime()) ? null : value.toISOString();
+    }
+    if (value instanceof Error) {
+      return {
+        name: this._cut(readText(() => value.name)),
+        message: this._cut(readText(() => value.message)),
+      };
+    }
+    if (ArrayBuffer.isView(value)) {
+      if (value instanceof DataView) return {};
+      const view = value as unknown as ArrayLike<number | bigint>;
+      return Array.from(view, (item) => this.convert(item, depth + 1));
+    }
+
+    this._ancestors.add(value);
+    try {
+      return this._convertContainer(value, depth);
+    } finally {
+      this._ancestors.delete(value);
+    }
+  }
+
+  private _convertContainer(value: object, depth: number): unknown {
+    if (Array.isArray(value) || value instanceof Set) {
+      const items: unknown[] = Array.isArray(value)
+        ? value
+        : [...(value as Set<unknown>)];
       // JSON writes holes and unwritable elements as null; so does this.
-      out.push(convert(readIndex(items, i), ancestors, depth + 1) ?? null);
+      return Array.from(
+        { length: items.length },
+        (_, i) =>
+          this.convert(
+            read(() => items[i]),
+            depth + 1,
+          ) ?? null,
+      );
+    }
+
+    const entries: [string, () => unknown][] =
+      value instanceof Map
+        ? [...(value as Map<unknown, unknown>)].map(([key, item]) => [
+            safeString(key),
+            () => item,
+          ])
+        : Object.keys(value).map((key) => [
+            key,
+            (): unknown => Reflect.get(value, key),
+          ]);
+    const out: Record<string, unknown> = {};
+    for (const [key, get] of entries) {
+      const converted = this._isSecret(key)
+        ? this._options.replacement
+        : this.convert(read(get), depth + 1);
+      if (converted !== undefined) setOwn(out, key, converted);
     }
     return out;
   }
-  if (ArrayBuffer.isView(value)) {
-    if (value instanceof DataView) return {};
-    return Array.from(value as unknown as ArrayLike<number | bigint>, (item) =>
-      typeof item === 'bigint' ? item.toString() : item,
-    );
+
+  private _isSecret(key: string): boolean {
+    return this._options.isSecret?.(key) ?? false;
   }
 
-  const out: Record<string, unknown> = {};
-  const entries: [string, () => unknown][] =
-    value instanceof Map
-      ? [...(value as Map<unknown, unknown>)].map(([k, v]) => [
-          safeString(k),
-          () => v,
-        ])
-      : ownKeys(value).map((k) => [k, (): unknown => Reflect.get(value, k)]);
-  for (const [key, read] of entries) {
-    let item: unknown;
-    try {
-      item = read();
-    } catch {
-      continue;
-    }
-    const converted = convert(item, ancestors, depth + 1);
-    if (converted !== undefined) setOwn(out, key, converted);
-  }
-  return out;
-}
-
-function ownKeys(value: object): string[] {
-  try {
-    return Object.keys(value);
-  } catch {
-    return [];
+  private _cut(text: string): string {
+    const max = this._options.maxStringLength;
+    return max === undefined || text.length <= max
+      ? text
+      : cutString(text, max);
   }
 }
 
-function readIndex(items: readonly unknown[], index: number): unknown {
+function read(get: () => unknown): unknown {
   try {
-    return items[index];
+    return get();
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@
  */
 
 const ISO_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i;
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Formats epoch microseconds as UTC with an explicit `+00:00` offset and six
@@ -40,34 +40,47 @@ export function parseTimestamp(text: string): number | undefined {
     number,
   ];
   const [y, mo, d, h, mi, s] = fields;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
-    return undefined;
-  }
+  // Python's fromisoformat rejects impossible dates and leap seconds; so
+  // does this, rather than let Date roll them over into the next day.
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  if (h > 23 || mi > 59 || s > 59) return undefined;
+  const shift = offset === undefined ? 0 : offsetMillis(offset);
+  if (shift === undefined) return undefined;
+
   // Digits past the sixth are cut, as Python does; parsing them as a
   // decimal fraction instead would round 0.899392 to 899391 microseconds.
   const fractionMicros =
     fraction === undefined ? 0 : Number(fraction.padEnd(6, '0').slice(0, 6));
 
-  let millis: number;
+  // The set*FullYear methods, unlike the Date constructor and Date.UTC, do
+  // not map years below 100 onto the 1900s.
+  const date = new Date(0);
   if (offset === undefined) {
-    // setFullYear, unlike the Date constructor, does not map years below
-    // 100 onto the 1900s.
-    const local = new Date(0);
-    local.setFullYear(y, mo - 1, d);
-    local.setHours(h, mi, s, 0);
-    millis = local.getTime();
+    date.setFullYear(y, mo - 1, d);
+    date.setHours(h, mi, s, 0);
   } else {
-    millis = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMillis(offset);
+    date.setUTCFullYear(y, mo - 1, d);
+    date.setUTCHours(h, mi, s, 0);
   }
+  const millis = date.getTime() - shift;
   if (!Number.isFinite(millis)) return undefined;
   return millis * 1000 + fractionMicros;
 }
 
-function offsetMillis(offset: string): number {
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function offsetMillis(offset: string): number | undefined {
   if (offset.toUpperCase() === 'Z') return 0;
   const sign = offset.startsWith('-') ? -1 : 1;
   const digits = offset.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = Number(digits.slice(2, 4));
+  if (hours > 23 || minutes > 59) return undefined;
   return sign * (hours * 60 + minutes) * 60_000;
 }

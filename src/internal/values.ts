@@ -5,17 +5,32 @@
  */
 export function errorMessage(error: unknown): string | undefined {
   if (error === undefined || error === null) return undefined;
-  if (error instanceof Error) return safeString(error.message);
+  if (error instanceof Error) return readText(() => error.message);
   if (typeof error === 'string') return error;
   return safeString(error);
 }
+
+/**
+ * The text of what `read` returns, or a placeholder when reading it, or
+ * turning it into text, throws (an Error whose `message` is a throwing
+ * getter, say).
+ */
+export function readText(read: () => unknown): string {
+  try {
+    return safeString(read());
+  } catch {
+    return UNPRINTABLE;
+  }
+}
+
+const UNPRINTABLE = '[unprintable value]';
 
 /** `String(value)`, or a placeholder when even that throws. */
 export function safeString(value: unknown): string {
   try {
     return String(value);
   } catch {
-    return '[unprintable value]';
+    return UNPRINTABLE;
   }
 }
 
@@ -55,4 +70,12 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function';
   return `${typeof value} ${safeString(value)}`;
+}
+
+/** Cuts `text` to `max` UTF-16 units without leaving half a surrogate pair. */
+export function cutString(text: string, max: number): string {
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end);
 }

@@ -1,6 +1,7 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 
-import { safeString } from '../internal/values.js';
+import { toJsonValue } from '../format/json-value.js';
+import { cutString, readText, safeString } from '../internal/values.js';
 import { REDACTED, type KeyRedactor } from './redaction.js';
 
 /** Levels of nested objects flattened into dotted keys. */
@@ -78,7 +79,14 @@ class Flattener {
         this._tally.dropped++;
         return;
       case 'object':
-        if (value !== null) this._writeObject(key, value, depth);
+        if (value === null) return;
+        try {
+          this._writeObject(key, value, depth);
+        } catch {
+          // A Proxy around a Date or Map, a revoked Proxy, a throwing trap:
+          // whatever was written before the throw stays.
+          this._tally.dropped++;
+        }
         return;
     }
   }
@@ -90,7 +98,9 @@ class Flattener {
       const time = value.getTime();
       this._put(key, Number.isNaN(time) ? 'Invalid Date' : value.toISOString());
     } else if (value instanceof Error) {
-      this._put(key, this._cut(`${value.name}: ${value.message}`));
+      const name = readText(() => value.name);
+      const message = readText(() => value.message);
+      this._put(key, this._cut(`${name}: ${message}`));
     } else if (ArrayBuffer.isView(value)) {
       this._writeTypedArray(key, value);
     } else if (value instanceof Set) {
@@ -102,9 +112,12 @@ class Flattener {
       this._put(key, this._cut(toJsonText(value, this._limits)));
     } else {
       this._ancestors.add(value);
-      if (value instanceof Map) this._writeMap(key, value, depth);
-      else this._writeRecord(key, value, depth);
-      this._ancestors.delete(value);
+      try {
+        if (value instanceof Map) this._writeMap(key, value, depth);
+        else this._writeRecord(key, value, depth);
+      } finally {
+        this._ancestors.delete(value);
+      }
     }
   }
 
@@ -191,6 +204,8 @@ class Flattener {
       this._tally.dropped++;
       return;
     }
+    // Copy no more than an attribute may hold; a float array with NaN in it
+    // then takes the same path as a plain one.
     const view = value as unknown as ArrayLike<number | bigint>;
     const length = Math.min(view.length, MAX_ARRAY_LENGTH);
     if (view.length > length) this._tally.truncated++;
@@ -199,7 +214,7 @@ class Flattener {
       const item = view[i] ?? 0;
       items.push(typeof item === 'bigint' ? item.toString() : item);
     }
-    this._put(key, items as AttributeValue);
+    this._writeArray(key, items);
   }
 
   private _put(key: string, value: AttributeValue): void {
@@ -242,37 +257,18 @@ function homogeneousKind(
   return kind;
 }
 
-/** Cuts `text` to `max` UTF-16 units without leaving half a surrogate pair. */
-export function cutString(text: string, max: number): string {
-  let end = max;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return text.slice(0, end);
-}
-
 /**
  * JSON text of any value, for the values that cannot be attributes as they
- * are. Strings inside are cut first, so that a huge string in a mixed
- * array costs no more than a short one.
+ * are. Strings inside are cut and secrets redacted first, so that a huge
+ * string in a mixed array costs no more than a short one.
  */
 function toJsonText(value: unknown, limits: AttributeLimits): string {
-  const seen = new Set<object>();
-  try {
-    // JSON.stringify returns undefined for a lone function or symbol.
-    const text = JSON.stringify(value, (key: string, item: unknown) => {
-      if (key !== '' && limits.redactor.isSecret(key)) return REDACTED;
-      if (typeof item === 'string' && item.length > limits.maxAttributeLength) {
-        return cutString(item, limits.maxAttributeLength);
-      }
-      if (typeof item === 'bigint') return item.toString();
-      if (typeof item === 'object' && item !== null) {
-        if (seen.has(item)) return '[Circular]';
-        seen.add(item);
-      }
-      return item;
-    }) as string | undefined;
-    return text ?? '';
-  } catch {
-    return '[Unserializable]';
-  }
+  const copy = toJsonValue(value, {
+    maxStringLength: limits.maxAttributeLength,
+    isSecret: (key) => limits.redactor.isSecret(key),
+    replacement: REDACTED,
+  });
+  // Undefined when even the top value could not be read.
+  const text: unknown = JSON.stringify(copy);
+  return typeof text === 'string' ? text : '';
 }

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, it } from 'vitest';
+
+import type * as PackageApi from '../../src/index.js';
+import { ExecutionTracker as SourceExecutionTracker } from '../../src/index.js';
+
+const PACKAGE_NAME = 'otel-execution-tracker';
+const BUILT_ENTRIES = ['dist/esm/index.js', 'dist/cjs/index.js'].map((entry) =>
+  fileURLToPath(new URL(`../../${entry}`, import.meta.url)),
+);
+
+/** Fails with the fix spelled out when the package has not been built. */
+function requireBuild(): void {
+  const missing = BUILT_ENTRIES.filter((entry) => !existsSync(entry));
+  if (missing.length > 0) {
+    throw new Error(
+      `The built package is missing (${missing.join(', ')}): run \`npm run build\` first (\`npm test\` builds before running vitest).`,
+    );
+  }
+}
+
+async function loadEsm(): Promise<typeof PackageApi> {
+  requireBuild();
+  // A variable specifier, so that the type checker does not need dist/.
+  const specifier: string = PACKAGE_NAME;
+  return (await import(specifier)) as typeof PackageApi;
+}
+
+function loadCjs(): typeof PackageApi {
+  requireBuild();
+  return createRequire(import.meta.url)(PACKAGE_NAME) as typeof PackageApi;
+}
+
+/** Records one execution and reads its figures back through the package. */
+function exercise(api: typeof PackageApi): void {
+  const tracker = new api.ExecutionTracker('package-check');
+  expect(tracker).toBeInstanceOf(api.ExecutionTracker);
+  expect(tracker.flowId).toBe('package-check');
+
+  tracker.recordRoutineStart('load', { path: 'in.csv' });
+  tracker.recordRoutineEnd('load', 'completed', { rows: 3 });
+  const performance = tracker.getRoutinePerformance('load');
+  expect(performance).toMatchObject({
+    total_executions: 1,
+    completed: 1,
+    failed: 0,
+    success_rate: 1,
+  });
+  expect(performance?.avg_execution_time).toBeGreaterThanOrEqual(0);
+  expect(tracker.getRoutinePerformance('missing')).toBeNull();
+  tracker.end();
+
+  const records = tracker.routineExecutions.get('load');
+  expect(records?.[0]).toMatchObject({
+    routine_id: 'load',
+    params: { path: 'in.csv' },
+    status: 'completed',
+    result: { rows: 3 },
+  });
+
+  let caught: unknown;
+  try {
+    api.ExecutionTracker.deserialize({ flow_id: 3 });
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(api.TrackerFormatError);
+  expect(caught).toBeInstanceOf(Error);
+  expect((caught as PackageApi.TrackerFormatError).path).toBe('flow_id');
+  expect((caught as Error).name).toBe('TrackerFormatError');
+
+  const direct = new api.TrackerFormatError('flow_id', 'a string', 3);
+  expect(direct.message).toBe('flow_id: expected a string, received number 3');
+
+  expect(api.PACKAGE_NAME).toBe(PACKAGE_NAME);
+  expect(api.REDACTED).toBe('[REDACTED]');
+  expect(api.DEFAULT_MAX_EVENTS).toBe(100_000);
+}
+
+describe('the built package', () => {
+  it('loads with import() through its exports map and works', async () => {
+    const esm = await loadEsm();
+    expect(esm.ExecutionTracker).not.toBe(SourceExecutionTracker);
+    exercise(esm);
+  });
+
+  it('loads with require() through its exports map and works', () => {
+    const cjs = loadCjs();
+    expect(cjs.ExecutionTracker).not.toBe(SourceExecutionTracker);
+    exercise(cjs);
+  });
+
+  it('resolves import and require to the ESM and CommonJS builds', () => {
+    requireBuild();
+    const require = createRequire(import.meta.url);
+    expect(require.resolve(PACKAGE_NAME)).toBe(BUILT_ENTRIES[1]);
+    expect(fileURLToPath(import.meta.resolve(PACKAGE_NAME))).toBe(
+      BUILT_ENTRIES[0],
+    );
+  });
+});
