@@ -32,6 +32,11 @@ import {
   type ExecutionTrackerOptions,
   type ResolvedOptions,
 } from './options.js';
+import {
+  registerOpenTracker,
+  unregisterOpenTracker,
+  type OpenTracker,
+} from './open-trackers.js';
 import { RunningExecutions } from './running-executions.js';
 
 /**
@@ -67,6 +72,7 @@ export class ExecutionTracker implements ExecutionOwner {
     RunningExecutions<TrackedExecution>
   >();
   private readonly _once = new OnceLogger();
+  private readonly _openToken: WeakRef<OpenTracker>;
   private _ended = false;
 
   /**
@@ -90,6 +96,7 @@ export class ExecutionTracker implements ExecutionOwner {
         redactor: new KeyRedactor(options.redactKeys),
       },
     });
+    this._openToken = registerOpenTracker(this);
   }
 
   /**
@@ -277,6 +284,7 @@ export class ExecutionTracker implements ExecutionOwner {
     try {
       if (this._ended) return;
       this._ended = true;
+      unregisterOpenTracker(this._openToken);
 
       const micros = this._clock.nowMicros();
       for (const running of this._running.values()) {

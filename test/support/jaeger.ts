@@ -90,6 +90,11 @@ export interface StartJaegerOptions {
    * fixed metrics port or trace itself. On by default.
    */
   pinTelemetry?: boolean;
+  /**
+   * Ports to use instead of fresh ones, e.g. the OTLP/HTTP port that an
+   * application has been failing to reach, to bring its backend up late.
+   */
+  ports?: Partial<JaegerPorts>;
   /** The Jaeger binary; by default the one built from the current pin. */
   binary?: string;
   /** How long to wait for `/status` to report ready. Default 30 s. */
@@ -317,7 +322,7 @@ async function launch(
   binary: string,
   options: StartJaegerOptions,
 ): Promise<JaegerInstance> {
-  const ports = await pickPorts();
+  const ports = { ...(await pickPorts()), ...options.ports };
   const dir = await mkdtemp(join(tmpdir(), 'e2e-jaeger-'));
   const args: string[] = [];
   if (options.configPath === undefined) {

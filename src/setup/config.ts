@@ -1,0 +1,258 @@
+import { basename, extname } from 'node:path';
+
+import type { Attributes } from '@opentelemetry/api';
+import type { Sampler, SpanLimits } from '@opentelemetry/sdk-trace-base';
+
+import { logger } from '../internal/diag.js';
+import { parseKeyValueList } from './key-value-list.js';
+import { samplerFromEnvironment } from './sampler.js';
+
+/** The OTLP/HTTP endpoint used when nothing else names one. */
+export const DEFAULT_TRACES_ENDPOINT = 'http://127.0.0.1:4318/v1/traces';
+
+/** Options of {@link setupTracing}; each one beats its `OTEL_*` variable. */
+export interface TracingOptions {
+  /**
+   * The `service.name` of the resource.
+   * @default `OTEL_SERVICE_NAME`, else `service.name` in
+   *   `OTEL_RESOURCE_ATTRIBUTES`, else the name of the main script
+   */
+  readonly serviceName?: string;
+  /**
+   * More resource attributes; they win over `OTEL_RESOURCE_ATTRIBUTES`.
+   * @default {}
+   */
+  readonly resourceAttributes?: Attributes;
+  /**
+   * The full URL that traces are posted to, used as given.
+   * @default `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given, else
+   *   `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/traces` appended, else
+   *   `http://127.0.0.1:4318/v1/traces`
+   */
+  readonly endpoint?: string;
+  /**
+   * HTTP headers sent with every export, e.g. credentials. They win over
+   * `OTEL_EXPORTER_OTLP_TRACES_HEADERS`, which wins over
+   * `OTEL_EXPORTER_OTLP_HEADERS`. Never logged.
+   * @default {}
+   */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The sampler.
+   * @default from `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`, else
+   *   `parentbased_always_on`
+   */
+  readonly sampler?: Sampler;
+  /**
+   * Span limits. Flows emit many events, so the event limit is well above
+   * the SDK's 128.
+   * @default eventCountLimit 1024 (`OTEL_SPAN_EVENT_COUNT_LIMIT`),
+   *   attributeCountLimit 256 (`OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`)
+   */
+  readonly spanLimits?: SpanLimits;
+  /**
+   * Spans the batch processor queues before it drops new ones.
+   * @default 8192 (`OTEL_BSP_MAX_QUEUE_SIZE`)
+   */
+  readonly maxQueueSize?: number;
+  /**
+   * Spans per export request.
+   * @default 512 (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`)
+   */
+  readonly maxExportBatchSize?: number;
+  /**
+   * Delay between two scheduled exports.
+   * @default 1000 (`OTEL_BSP_SCHEDULE_DELAY`)
+   */
+  readonly scheduledDelayMillis?: number;
+  /**
+   * Time one export request may take, retries included.
+   * @default 10000 (`OTEL_EXPORTER_OTLP_TRACES_TIMEOUT`,
+   *   `OTEL_EXPORTER_OTLP_TIMEOUT`)
+   */
+  readonly exportTimeoutMillis?: number;
+  /**
+   * Spans kept for a later attempt while the backend cannot be reached;
+   * past it the oldest are dropped, and counted.
+   * @default the queue size
+   */
+  readonly maxRetainedSpans?: number;
+  /**
+   * Time the exit hooks may spend flushing before the process goes on
+   * exiting.
+   * @default 5000
+   */
+  readonly exitTimeoutMillis?: number;
+  /**
+   * Whether `SIGTERM`, `SIGINT` and the end of the event loop end the open
+   * trackers and flush.
+   * @default true
+   */
+  readonly exitHooks?: boolean;
+}
+
+/** The options with the environment and the defaults applied. */
+export interface TracingConfig {
+  readonly disabled: boolean;
+  readonly serviceName: string;
+  readonly resourceAttributes: Attributes;
+  readonly endpoint: string;
+  readonly headers: Record<string, string>;
+  readonly sampler: Sampler;
+  readonly spanLimits: SpanLimits;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  readonly scheduledDelayMillis: number;
+  readonly exportTimeoutMillis: number;
+  readonly maxRetainedSpans: number;
+  readonly exitTimeoutMillis: number;
+  readonly exitHooks: boolean;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Resolves the options against the environment with the precedence of the
+ * OpenTelemetry specification: an explicit option, then the
+ * signal-specific variable, then the general one, then the default.
+ */
+export function resolveTracingConfig(
+  options: TracingOptions,
+  env: Environment,
+  mainScript: string | undefined,
+): TracingConfig {
+  const resource = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES);
+  if (resource.rejected > 0) {
+    logger.warn(
+      `OTEL_RESOURCE_ATTRIBUTES: ${resource.rejected} malformed entries were ignored`,
+    );
+  }
+  const resourceAttributes: Attributes = Object.fromEntries(resource.entries);
+  Object.assign(resourceAttributes, options.resourceAttributes);
+
+  const serviceName =
+    options.serviceName ??
+    nonEmpty(env.OTEL_SERVICE_NAME) ??
+    resource.entries.get('service.name') ??
+    fallbackServiceName(mainScript);
+  resourceAttributes['service.name'] = serviceName;
+
+  const queueSize = count(
+    options.maxQueueSize,
+    env.OTEL_BSP_MAX_QUEUE_SIZE,
+    8192,
+  );
+  return {
+    disabled: env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true',
+    serviceName,
+    resourceAttributes,
+    endpoint: resolveEndpoint(options.endpoint, env),
+    headers: resolveHeaders(options.headers, env),
+    sampler:
+      options.sampler ??
+      samplerFromEnvironment(
+        env.OTEL_TRACES_SAMPLER,
+        env.OTEL_TRACES_SAMPLER_ARG,
+      ),
+    spanLimits: {
+      ...options.spanLimits,
+      eventCountLimit: count(
+        options.spanLimits?.eventCountLimit,
+        env.OTEL_SPAN_EVENT_COUNT_LIMIT,
+        1024,
+      ),
+      attributeCountLimit: count(
+        options.spanLimits?.attributeCountLimit,
+        env.OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT ?? env.OTEL_ATTRIBUTE_COUNT_LIMIT,
+        256,
+      ),
+    },
+    maxQueueSize: queueSize,
+    maxExportBatchSize: Math.min(
+      queueSize,
+      count(
+        options.maxExportBatchSize,
+        env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+        512,
+      ),
+    ),
+    scheduledDelayMillis: count(
+      options.scheduledDelayMillis,
+      env.OTEL_BSP_SCHEDULE_DELAY,
+      1000,
+    ),
+    exportTimeoutMillis: count(
+      options.exportTimeoutMillis,
+      env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT,
+      10_000,
+    ),
+    maxRetainedSpans: count(options.maxRetainedSpans, undefined, queueSize),
+    exitTimeoutMillis: count(options.exitTimeoutMillis, undefined, 5000),
+    exitHooks: options.exitHooks ?? true,
+  };
+}
+
+/**
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and an explicit endpoint are full
+ * URLs; `OTEL_EXPORTER_OTLP_ENDPOINT` is a base that gets the signal's
+ * path, once: a base that already ends in it is not given it twice.
+ */
+function resolveEndpoint(
+  explicit: string | undefined,
+  env: Environment,
+): string {
+  const full = explicit ?? nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  if (full !== undefined) return full;
+
+  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  if (base === undefined) return DEFAULT_TRACES_ENDPOINT;
+  const trimmed = base.replace(/\/+$/, '');
+  return trimmed.endsWith('/v1/traces') ? trimmed : `${trimmed}/v1/traces`;
+}
+
+function resolveHeaders(
+  explicit: Readonly<Record<string, string>> | undefined,
+  env: Environment,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of [
+    'OTEL_EXPORTER_OTLP_HEADERS',
+    'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  ]) {
+    const parsed = parseKeyValueList(env[name]);
+    if (parsed.rejected > 0) {
+      // The count only: a header value may be a credential.
+      logger.warn(`${name}: ${parsed.rejected} malformed entries were ignored`);
+    }
+    for (const [key, value] of parsed.entries) headers[key] = value;
+  }
+  return Object.assign(headers, explicit);
+}
+
+function count(
+  explicit: number | undefined,
+  fromEnv: string | undefined,
+  fallback: number,
+): number {
+  if (explicit !== undefined) return explicit;
+  const value = nonEmpty(fromEnv);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (Number.isInteger(parsed) && parsed > 0) return parsed;
+  logger.warn(`ignoring ${JSON.stringify(value)}: expected a positive integer`);
+  return fallback;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * A service name that is never `unknown_service`: the main script's name
+ * (`nightly-import` for `node nightly-import.js`).
+ */
+function fallbackServiceName(mainScript: string | undefined): string {
+  if (mainScript === undefined || mainScript === '') return 'flow-engine';
+  const name = basename(mainScript, extname(mainScript));
+  return name === '' ? 'flow-engine' : name;
+}

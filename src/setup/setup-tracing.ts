@@ -1,0 +1,221 @@
+import {
+  context,
+  diag,
+  DiagConsoleLogger,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  diagLogLevelFromString,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import {
+  defaultResource,
+  resourceFromAttributes,
+} from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+
+import { endOpenTrackers } from '../tracker/open-trackers.js';
+import { resolveTracingConfig, type TracingOptions } from './config.js';
+import { installExitHooks } from './exit-hooks.js';
+import { QueueingExporter, type ExportStats } from './queueing-exporter.js';
+
+/** What {@link setupTracing} set up, and the way to take it down. */
+export interface TracingHandle {
+  /** The registered tracer provider. */
+  readonly provider: BasicTracerProvider;
+  /** The `service.name` the spans are exported under. */
+  readonly serviceName: string;
+  /** The URL the spans are posted to. */
+  readonly endpoint: string;
+  /** Whether `OTEL_SDK_DISABLED=true` turned everything off. */
+  readonly disabled: boolean;
+  /** What has happened to the spans so far. */
+  readonly stats: ExportStats;
+  /** Exports every span ended so far; resolves when the backend took them or refused. */
+  forceFlush(): Promise<void>;
+  /**
+   * Ends the trackers still open, flushes, shuts the provider down and
+   * unregisters it, so that `setupTracing` may be called again.
+   */
+  shutdown(): Promise<void>;
+}
+
+let active: TracingHandle | undefined;
+
+/**
+ * Sets up OpenTelemetry tracing for an application that has none: a
+ * tracer provider with a batch span processor and the OTLP/HTTP exporter,
+ * registered globally with an AsyncLocalStorage context manager and the
+ * W3C propagators. Call it once, at start-up, before creating trackers.
+ * Every option follows its standard `OTEL_*` variable; see
+ * {@link TracingOptions}.
+ *
+ * Export failures never reach the application: the spans wait in a bounded
+ * queue and are retried, the first failure is logged through `diag` and the
+ * rest are counted. On `SIGTERM`, `SIGINT` and at the natural end of the
+ * process, the trackers still open are ended (their running executions
+ * marked incomplete) and the spans flushed.
+ *
+ * An application that already has an OpenTelemetry SDK does not need this:
+ * trackers use the global API.
+ *
+ * @throws Error when it was already called and not shut down, or another
+ *   global tracer provider is registered
+ * @example
+ * import { setupTracing } from 'otel-execution-tracker/setup';
+ *
+ * const tracing = setupTracing({ serviceName: 'nightly-import' });
+ * // … run flows with ExecutionTracker …
+ * await tracing.shutdown();
+ */
+export function setupTracing(options: TracingOptions = {}): TracingHandle {
+  if (active !== undefined) {
+    throw new Error(
+      'setupTracing has already been called; call shutdown() on its handle first',
+    );
+  }
+  const config = resolveTracingConfig(options, process.env, process.argv[1]);
+  installDiagLogger(process.env.OTEL_LOG_LEVEL);
+
+  const exporter = new QueueingExporter(
+    new OTLPTraceExporter({
+      url: config.endpoint,
+      headers: config.headers,
+      timeoutMillis: config.exportTimeoutMillis,
+    }),
+    {
+      maxQueuedSpans: config.maxRetainedSpans,
+      maxBatchSize: config.maxExportBatchSize,
+      maxConcurrentRequests: 2,
+      destination: config.endpoint,
+    },
+  );
+  const provider = new BasicTracerProvider({
+    resource: defaultResource().merge(
+      resourceFromAttributes(config.resourceAttributes),
+    ),
+    sampler: config.sampler,
+    spanLimits: config.spanLimits,
+    spanProcessors: config.disabled
+      ? []
+      : [
+          new BatchSpanProcessor(exporter, {
+            maxQueueSize: config.maxQueueSize,
+            maxExportBatchSize: config.maxExportBatchSize,
+            scheduledDelayMillis: config.scheduledDelayMillis,
+          }),
+        ],
+  });
+
+  const handle = config.disabled
+    ? disabledHandle(provider, config.serviceName, config.endpoint)
+    : register(provider, exporter, config);
+  return handle;
+}
+
+function register(
+  provider: BasicTracerProvider,
+  exporter: QueueingExporter,
+  config: ReturnType<typeof resolveTracingConfig>,
+): TracingHandle {
+  if (!trace.setGlobalTracerProvider(provider)) {
+    throw new Error(
+      'another global tracer provider is registered: use ExecutionTracker with that one, without setupTracing',
+    );
+  }
+  // An application that brought its own context manager keeps it.
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  const ownContextManager = context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [
+        new W3CTraceContextPropagator(),
+        new W3CBaggagePropagator(),
+      ],
+    }),
+  );
+
+  const flush = async (): Promise<void> => {
+    await provider.forceFlush();
+    await exporter.forceFlush();
+  };
+  const removeExitHooks = config.exitHooks
+    ? installExitHooks(async () => {
+        endOpenTrackers();
+        await flush();
+      }, config.exitTimeoutMillis)
+    : (): void => undefined;
+
+  let shutDown: Promise<void> | undefined;
+  const handle: TracingHandle = {
+    provider,
+    serviceName: config.serviceName,
+    endpoint: config.endpoint,
+    disabled: false,
+    get stats() {
+      return exporter.stats;
+    },
+    forceFlush: flush,
+    shutdown() {
+      shutDown ??= (async () => {
+        removeExitHooks();
+        endOpenTrackers();
+        await provider.forceFlush();
+        await provider.shutdown();
+        trace.disable();
+        propagation.disable();
+        if (ownContextManager) {
+          contextManager.disable();
+          context.disable();
+        }
+        active = undefined;
+      })();
+      return shutDown;
+    },
+  };
+  active = handle;
+  return handle;
+}
+
+function disabledHandle(
+  provider: BasicTracerProvider,
+  serviceName: string,
+  endpoint: string,
+): TracingHandle {
+  return {
+    provider,
+    serviceName,
+    endpoint,
+    disabled: true,
+    stats: {
+      exportedSpans: 0,
+      droppedSpans: 0,
+      pendingSpans: 0,
+      failedRequests: 0,
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/**
+ * `OTEL_LOG_LEVEL` turns on the OpenTelemetry console logger, as the SDK
+ * does; without it, `diag` stays as the application left it.
+ */
+function installDiagLogger(level: string | undefined): void {
+  if (level === undefined || level.trim() === '') return;
+  const parsed = diagLogLevelFromString(level);
+  if (parsed === undefined) return;
+  diag.setLogger(new DiagConsoleLogger(), {
+    logLevel: parsed,
+    suppressOverrideMessage: true,
+  });
+}
