@@ -32,11 +32,7 @@ import {
   type ExecutionTrackerOptions,
   type ResolvedOptions,
 } from './options.js';
-import {
-  registerOpenTracker,
-  unregisterOpenTracker,
-  type OpenTracker,
-} from './open-trackers.js';
+import { registerOpenTracker, unregisterOpenTracker } from './open-trackers.js';
 import { RunningExecutions } from './running-executions.js';
 
 /**
@@ -72,7 +68,7 @@ export class ExecutionTracker implements ExecutionOwner {
     RunningExecutions<TrackedExecution>
   >();
   private readonly _once = new OnceLogger();
-  private readonly _openToken: WeakRef<OpenTracker>;
+  private _registered = false;
   private _ended = false;
 
   /**
@@ -96,7 +92,6 @@ export class ExecutionTracker implements ExecutionOwner {
         redactor: new KeyRedactor(options.redactKeys),
       },
     });
-    this._openToken = registerOpenTracker(this);
   }
 
   /**
@@ -144,6 +139,7 @@ export class ExecutionTracker implements ExecutionOwner {
         );
       }
 
+      this._noteRecording();
       const values = params ?? {};
       const stored = this._mirror.start(id, values, micros);
       const routineSpan = this._guard(() =>
@@ -219,6 +215,7 @@ export class ExecutionTracker implements ExecutionOwner {
           : this._checkId(targetRoutineId, 'recordEvent');
       if (target === undefined) return;
 
+      this._noteRecording();
       const values = data ?? {};
       this._mirror.addEvent(
         new StoredEvent(micros, source, name, target, values),
@@ -284,7 +281,7 @@ export class ExecutionTracker implements ExecutionOwner {
     try {
       if (this._ended) return;
       this._ended = true;
-      unregisterOpenTracker(this._openToken);
+      unregisterOpenTracker(this);
 
       const micros = this._clock.nowMicros();
       for (const running of this._running.values()) {
@@ -441,6 +438,16 @@ export class ExecutionTracker implements ExecutionOwner {
       }
     }
     for (const event of parsed.events) this._mirror.addEvent(event);
+  }
+
+  /**
+   * A tracker that has recorded something has spans open until it ends;
+   * the exit hooks of the set-up helper must be able to find it then.
+   */
+  private _noteRecording(): void {
+    if (this._registered || this._ended) return;
+    this._registered = true;
+    registerOpenTracker(this);
   }
 
   private _runningOf(routineId: string): RunningExecutions<TrackedExecution> {

@@ -1,8 +1,12 @@
+import { logger } from '../internal/diag.js';
+
 /**
  * The trackers of this process that have not been ended, so that the
- * set-up helper's exit hooks can end them (and so flush their spans) when
- * the process is told to stop. Held weakly: a tracker the application has
- * let go of is not kept alive by this list.
+ * set-up helper's exit hooks can end them, and so export their spans, when
+ * the process stops. The list holds them strongly on purpose: a script's
+ * tracker is often unreachable long before the process exits (nothing
+ * keeps a finished top-level scope alive), and a weakly held one would be
+ * collected with its open spans. A tracker leaves the list when it ends.
  *
  * The list lives on `globalThis` under a registered symbol, so that the ES
  * module and CommonJS builds of the package, should an application load
@@ -15,51 +19,44 @@ export interface OpenTracker {
   end(): void;
 }
 
+/** Past this many open trackers, a warning says that some are never ended. */
+const MANY_OPEN_TRACKERS = 10_000;
+
 interface OpenTrackerList {
-  readonly refs: Set<WeakRef<OpenTracker>>;
-  readonly finalizer: FinalizationRegistry<WeakRef<OpenTracker>>;
+  readonly trackers: Set<OpenTracker>;
+  warned: boolean;
 }
 
 const KEY = Symbol.for('otel-execution-tracker.open-trackers');
 
 function list(): OpenTrackerList {
   const holder = globalThis as { [KEY]?: OpenTrackerList };
-  let found = holder[KEY];
-  if (found === undefined) {
-    const refs = new Set<WeakRef<OpenTracker>>();
-    found = {
-      refs,
-      finalizer: new FinalizationRegistry((ref) => refs.delete(ref)),
-    };
-    holder[KEY] = found;
-  }
-  return found;
+  holder[KEY] ??= { trackers: new Set(), warned: false };
+  return holder[KEY];
 }
 
-/** Adds a tracker; the returned token takes it off again. */
-export function registerOpenTracker(
-  tracker: OpenTracker,
-): WeakRef<OpenTracker> {
-  const { refs, finalizer } = list();
-  const ref = new WeakRef(tracker);
-  refs.add(ref);
-  finalizer.register(tracker, ref, ref);
-  return ref;
+/** Adds a tracker that has started recording. */
+export function registerOpenTracker(tracker: OpenTracker): void {
+  const open = list();
+  open.trackers.add(tracker);
+  if (open.trackers.size > MANY_OPEN_TRACKERS && !open.warned) {
+    open.warned = true;
+    logger.warn(
+      `more than ${MANY_OPEN_TRACKERS} trackers are open at once: call end() on each tracker when its flow run is over, or they are kept until the process exits`,
+    );
+  }
 }
 
 /** Takes a tracker off the list, as it ends. */
-export function unregisterOpenTracker(ref: WeakRef<OpenTracker>): void {
-  const { refs, finalizer } = list();
-  refs.delete(ref);
-  finalizer.unregister(ref);
+export function unregisterOpenTracker(tracker: OpenTracker): void {
+  list().trackers.delete(tracker);
 }
 
 /** Ends every open tracker; returns how many there were. */
 export function endOpenTrackers(): number {
   let ended = 0;
-  for (const ref of [...list().refs]) {
-    const tracker = ref.deref();
-    if (tracker === undefined || tracker.ended) continue;
+  for (const tracker of [...list().trackers]) {
+    if (tracker.ended) continue;
     tracker.end();
     ended++;
   }
