@@ -52,7 +52,9 @@ function runChild(
     }
   });
   return new Promise((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+    child.on('exit', (code, signal) => {
+      resolve({ code, signal, stderr });
+    });
   });
 }
 
