@@ -9,6 +9,11 @@ export interface ParsedTracker {
   /** Records by routine id, in the order the dump lists them. */
   readonly routines: readonly (readonly [string, StoredExecution[]])[];
   readonly events: readonly StoredEvent[];
+  /**
+   * Records the writer said it had dropped (its `performance_metrics`),
+   * which the recomputed figures cannot include.
+   */
+  readonly droppedRecords: number;
 }
 
 /**
@@ -39,7 +44,19 @@ export function parseSerializedTracker(data: unknown): ParsedTracker {
   const events = eventList.map((item, index) =>
     parseEvent(item, `event_flow[${index}]`),
   );
-  return { flowId, routines, events };
+  return { flowId, routines, events, droppedRecords: droppedRecords(top) };
+}
+
+/** What a dump's own metrics say was dropped; 0 when they say nothing. */
+function droppedRecords(top: Record<string, unknown>): number {
+  const metrics = top.performance_metrics;
+  if (!isPlainRecord(metrics)) return 0;
+  let dropped = 0;
+  for (const key of ['dropped_executions', 'dropped_events']) {
+    const value = metrics[key];
+    if (typeof value === 'number' && value > 0) dropped += value;
+  }
+  return dropped;
 }
 
 function parseExecution(

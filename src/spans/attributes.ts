@@ -6,8 +6,13 @@ import { REDACTED, type KeyRedactor } from './redaction.js';
 
 /** Levels of nested objects flattened into dotted keys. */
 export const MAX_FLATTEN_DEPTH = 4;
-/** Attributes one captured value may produce; the rest are dropped. */
-export const MAX_ATTRIBUTES_PER_VALUE = 128;
+/**
+ * Attributes one captured value may produce; the rest are dropped. Params
+ * and result together, with the tracker's own attributes, stay within the
+ * SDK's default limit of 128 per span, which would otherwise drop the
+ * status written last.
+ */
+export const MAX_ATTRIBUTES_PER_VALUE = 60;
 /** Elements kept of an array attribute; the rest are cut. */
 export const MAX_ARRAY_LENGTH = 128;
 

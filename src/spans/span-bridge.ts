@@ -149,9 +149,13 @@ export class SpanBridge {
 
     const time = toHrTime(micros);
     if (FAILURE_STATUSES.has(status)) {
-      const message = errorMessage(error) ?? `routine ended ${status}`;
-      span.setStatus({ code: SpanStatusCode.ERROR, message });
-      span.recordException(error instanceof Error ? error : message, time);
+      const message = errorMessage(error);
+      if (message === undefined) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      } else {
+        span.setStatus({ code: SpanStatusCode.ERROR, message });
+        span.recordException(error instanceof Error ? error : message, time);
+      }
     }
     span.end(time);
   }
@@ -185,12 +189,18 @@ export class SpanBridge {
     micros: number,
   ): void {
     const root = this._rootAt(micros);
-    const span = source?.span ?? root;
+    const sender = source?.span ?? root;
+    if (targetRoutineId !== null) this._causes.set(targetRoutineId, sender);
+
+    // An ended span takes no more events: one from an execution that the
+    // run's end() closed goes to the root, and past the root's own end the
+    // event stays in the mirror only.
+    const span = sender.isRecording() ? sender : root;
+    if (!span.isRecording()) return;
 
     const attributes: Attributes = { [ATTR_EVENT_SOURCE]: sourceRoutineId };
     if (targetRoutineId !== null) {
       attributes[ATTR_EVENT_TARGET] = targetRoutineId;
-      this._causes.set(targetRoutineId, span);
     }
     if (this._options.captureEventData) {
       const tally: ConversionTally = { truncated: 0, dropped: 0 };

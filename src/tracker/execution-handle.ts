@@ -43,6 +43,18 @@ export interface ExecutionHandle {
   /** Whether the execution has ended. */
   readonly ended: boolean;
   /**
+   * Records an event emitted by this execution: the same as
+   * `tracker.recordEvent(routineId, …)`, but the span event lands on this
+   * execution's span even while other executions of the routine run.
+   * @param targetRoutineId the routine it is sent to, or `null`
+   * @param data the data sent
+   */
+  recordEvent(
+    eventName: string,
+    targetRoutineId?: string | null,
+    data?: Record<string, unknown> | null,
+  ): void;
+  /**
    * Ends the execution. Later calls do nothing.
    * @param status defaults to `completed`
    * @param result what the routine returned
@@ -53,6 +65,12 @@ export interface ExecutionHandle {
 
 /** What ends and describes a tracked execution: its tracker. */
 export interface ExecutionOwner {
+  recordEventFrom(
+    execution: TrackedExecution,
+    eventName: string,
+    targetRoutineId: string | null,
+    data: Record<string, unknown> | null,
+  ): void;
   finishExecution(
     execution: TrackedExecution,
     status: unknown,
@@ -99,6 +117,14 @@ export class TrackedExecution
     return this.stored.ended;
   }
 
+  recordEvent(
+    eventName: string,
+    targetRoutineId: string | null = null,
+    data: Record<string, unknown> | null = {},
+  ): void {
+    this._owner.recordEventFrom(this, eventName, targetRoutineId, data);
+  }
+
   end(status?: ExecutionStatus, result?: unknown, error?: unknown): void {
     this._owner.finishExecution(this, status, result, error);
   }
@@ -136,6 +162,10 @@ export class DetachedExecution implements ExecutionHandle {
 
   get ended(): boolean {
     return this._ended;
+  }
+
+  recordEvent(): void {
+    // Nothing was recorded for this execution; neither is its event.
   }
 
   end(): void {

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, trace, type Span } from '@opentelemetry/api';
 
 import { parseSerializedTracker } from '../format/deserialize.js';
 import { toEventRecord, toExecutionRecord } from '../format/records.js';
@@ -6,7 +6,12 @@ import { serializeMirror } from '../format/serialize.js';
 import { snapshot } from '../format/snapshot.js';
 import { formatTimestamp } from '../format/timestamps.js';
 import { logger, OnceLogger } from '../internal/diag.js';
-import { errorMessage, safeString } from '../internal/values.js';
+import {
+  describeValue,
+  errorMessage,
+  isPlainRecord,
+  safeString,
+} from '../internal/values.js';
 import { Mirror } from '../mirror/mirror.js';
 import { StoredEvent } from '../mirror/stored.js';
 import type {
@@ -69,6 +74,9 @@ export class ExecutionTracker implements ExecutionOwner {
   >();
   private readonly _once = new OnceLogger();
   private _registered = false;
+  // The execution of each of this tracker's spans, to find the emitter of
+  // an event from the active context.
+  private readonly _executionBySpan = new WeakMap<Span, TrackedExecution>();
   private _ended = false;
 
   /**
@@ -109,9 +117,19 @@ export class ExecutionTracker implements ExecutionOwner {
     data: unknown,
     options: Omit<ExecutionTrackerOptions, 'flowId'> = {},
   ): ExecutionTracker {
+    if ('flowId' in options) {
+      throw new TypeError(
+        'ExecutionTracker.deserialize: the flow id comes from the dump; pass no flowId option',
+      );
+    }
     const parsed = parseSerializedTracker(data);
     const tracker = new ExecutionTracker({ ...options, flowId: parsed.flowId });
     tracker._load(parsed);
+    if (parsed.droppedRecords > 0) {
+      logger.warn(
+        `the dump of flow ${JSON.stringify(parsed.flowId)} says ${parsed.droppedRecords} records had been dropped before it was written; its figures are recomputed from the records it holds`,
+      );
+    }
     return tracker;
   }
 
@@ -140,13 +158,16 @@ export class ExecutionTracker implements ExecutionOwner {
       }
 
       this._noteRecording();
-      const values = params ?? {};
+      const values = this._asRecord(params, 'params');
       const stored = this._mirror.start(id, values, micros);
       const routineSpan = this._guard(() =>
         this._spans.startRoutine(id, values, micros),
       );
       const execution = new TrackedExecution(this, stored, routineSpan);
       this._runningOf(id).append(execution);
+      if (routineSpan !== undefined) {
+        this._executionBySpan.set(routineSpan.span, execution);
+      }
       return execution;
     } catch (error) {
       this._internalError(error);
@@ -204,47 +225,70 @@ export class ExecutionTracker implements ExecutionOwner {
     targetRoutineId: string | null = null,
     data: Record<string, unknown> | null = {},
   ): void {
-    try {
-      const micros = this._clock.nowMicros();
-      const source = this._checkId(sourceRoutineId, 'recordEvent');
-      const name = this._checkId(eventName, 'recordEvent');
-      if (source === undefined || name === undefined) return;
-      const target =
-        targetRoutineId === null
-          ? null
-          : this._checkId(targetRoutineId, 'recordEvent');
-      if (target === undefined) return;
+    this._recordEvent(
+      undefined,
+      sourceRoutineId,
+      eventName,
+      targetRoutineId,
+      data,
+    );
+  }
 
-      this._noteRecording();
-      const values = data ?? {};
-      this._mirror.addEvent(
-        new StoredEvent(micros, source, name, target, values),
-      );
-      const emitter = this._running.get(source)?.newest?.routineSpan;
-      this._guard(() => {
-        this._spans.addEvent(emitter, source, name, target, values, micros);
-      });
-    } catch (error) {
-      this._internalError(error);
-    }
+  /** @internal Records an event emitted by one execution; handles call this. */
+  recordEventFrom(
+    execution: TrackedExecution,
+    eventName: string,
+    targetRoutineId: string | null,
+    data: Record<string, unknown> | null,
+  ): void {
+    this._recordEvent(
+      execution,
+      execution.routineId,
+      eventName,
+      targetRoutineId,
+      data,
+    );
   }
 
   /**
    * Runs `fn` as one execution of `routineId`, with its span active so that
    * instrumentation inside nests under it. Records `completed` with what
    * `fn` returns (or its promise resolves to), or `failed` with the error,
-   * and then rethrows that very error.
+   * and then rethrows that very error. `params` may be left out.
    *
    * @example
    * const rows = await tracker.trackRoutine('parse', { file }, async () =>
    *   parse(await readFile(file, 'utf8')),
    * );
    */
+  trackRoutine<T>(routineId: string, fn: (execution: ExecutionHandle) => T): T;
+  /**
+   *
+   */
   trackRoutine<T>(
     routineId: string,
     params: Record<string, unknown> | undefined,
     fn: (execution: ExecutionHandle) => T,
+  ): T;
+  /**
+   *
+   */
+  trackRoutine<T>(
+    routineId: string,
+    paramsOrFn:
+      Record<string, unknown> | undefined | ((execution: ExecutionHandle) => T),
+    maybeFn?: (execution: ExecutionHandle) => T,
   ): T {
+    const fn = typeof paramsOrFn === 'function' ? paramsOrFn : maybeFn;
+    const params = typeof paramsOrFn === 'function' ? undefined : paramsOrFn;
+    if (typeof fn !== 'function') {
+      this._once.warn(
+        'track-no-function',
+        `trackRoutine(${JSON.stringify(safeString(routineId))}) was given no function to run; nothing was recorded`,
+      );
+      return undefined as T;
+    }
+
     const execution = this.recordRoutineStart(routineId, params);
     let returned: T;
     try {
@@ -347,7 +391,8 @@ export class ExecutionTracker implements ExecutionOwner {
    * if (perf) console.log(perf.success_rate, perf.p95_execution_time);
    */
   getRoutinePerformance(routineId: string): RoutinePerformance | null {
-    return this._mirror.routinePerformance(routineId);
+    const id = idText(routineId);
+    return id === undefined ? null : this._mirror.routinePerformance(id);
   }
 
   /**
@@ -426,6 +471,78 @@ export class ExecutionTracker implements ExecutionOwner {
     }
   }
 
+  private _recordEvent(
+    emitter: TrackedExecution | undefined,
+    sourceRoutineId: unknown,
+    eventName: unknown,
+    targetRoutineId: unknown,
+    data: unknown,
+  ): void {
+    try {
+      const micros = this._clock.nowMicros();
+      const source = this._checkId(sourceRoutineId, 'recordEvent');
+      const name = this._checkId(eventName, 'recordEvent');
+      if (source === undefined || name === undefined) return;
+      const target =
+        targetRoutineId === null || targetRoutineId === undefined
+          ? null
+          : this._checkId(targetRoutineId, 'recordEvent');
+      if (target === undefined) return;
+
+      this._noteRecording();
+      const values = this._asRecord(data, 'event data');
+      this._mirror.addEvent(
+        new StoredEvent(micros, source, name, target, values),
+      );
+      const sender = this._emitter(emitter, source);
+      this._guard(() => {
+        this._spans.addEvent(
+          sender?.routineSpan,
+          source,
+          name,
+          target,
+          values,
+          micros,
+        );
+      });
+    } catch (error) {
+      this._internalError(error);
+    }
+  }
+
+  /**
+   * The execution that emitted an event of `source`: the one named by its
+   * handle; else the active one, when the engine runs handlers in their
+   * execution's context; else the newest running execution of `source`.
+   */
+  private _emitter(
+    named: TrackedExecution | undefined,
+    source: string,
+  ): TrackedExecution | undefined {
+    if (named !== undefined && !named.ended) return named;
+    const active = trace.getSpan(context.active());
+    const current =
+      active === undefined ? undefined : this._executionBySpan.get(active);
+    if (current?.routineId === source && !current.ended) {
+      return current;
+    }
+    return this._running.get(source)?.newest;
+  }
+
+  /**
+   * Params and event data are objects in the record format; anything else
+   * is kept under `value`, so that a dump of it still loads.
+   */
+  private _asRecord(value: unknown, what: string): Record<string, unknown> {
+    if (value === undefined || value === null) return {};
+    if (isPlainRecord(value)) return value;
+    this._once.warn(
+      `not-an-object-${what}`,
+      `${what} should be an object, received ${describeValue(value)}; it was recorded as { value }`,
+    );
+    return { value };
+  }
+
   private _load(parsed: ReturnType<typeof parseSerializedTracker>): void {
     for (const [routineId, records] of parsed.routines) {
       for (const stored of records) {
@@ -464,14 +581,8 @@ export class ExecutionTracker implements ExecutionOwner {
    * engine keyed by numbers would mean. Anything else is misuse.
    */
   private _checkId(id: unknown, method: string): string | undefined {
-    if (typeof id === 'string') return id;
-    if (
-      typeof id === 'number' ||
-      typeof id === 'bigint' ||
-      typeof id === 'boolean'
-    ) {
-      return String(id);
-    }
+    const text = idText(id);
+    if (text !== undefined) return text;
     this._once.warn(
       `bad-id-${method}`,
       `${method}: ids must be strings, received ${typeof id}; the call was ignored`,
@@ -511,6 +622,19 @@ export class ExecutionTracker implements ExecutionOwner {
       logger.error(`unexpected failure while recording: ${safeString(error)}`);
     }
   }
+}
+
+/** An id's text: strings as they are, numbers and booleans as text. */
+function idText(id: unknown): string | undefined {
+  if (typeof id === 'string') return id;
+  if (
+    typeof id === 'number' ||
+    typeof id === 'bigint' ||
+    typeof id === 'boolean'
+  ) {
+    return String(id);
+  }
+  return undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

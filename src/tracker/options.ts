@@ -73,6 +73,19 @@ export interface ExecutionTrackerOptions {
   readonly maxAttributeLength?: number;
 }
 
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  'flowId',
+  'tracer',
+  'parentContext',
+  'maxExecutionsPerRoutine',
+  'maxEvents',
+  'captureParams',
+  'captureResults',
+  'captureEventData',
+  'redactKeys',
+  'maxAttributeLength',
+]);
+
 /** The options with every default applied. */
 export interface ResolvedOptions {
   readonly flowId: string;
@@ -102,6 +115,14 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     );
   }
   const options = input as Record<string, unknown>;
+  for (const name of Object.keys(options)) {
+    // A misspelt option would otherwise be a silent default.
+    if (!OPTION_NAMES.has(name)) {
+      throw new TypeError(
+        `ExecutionTracker: unknown option ${JSON.stringify(name)}; the options are ${[...OPTION_NAMES].join(', ')}`,
+      );
+    }
+  }
 
   return {
     flowId: optionalString(options, 'flowId') ?? randomUUID(),
@@ -198,11 +219,16 @@ function redactKeys(
 ): readonly (string | RegExp)[] {
   const value = options.redactKeys;
   if (value === undefined) return [];
-  const valid =
-    Array.isArray(value) &&
-    value.every((item) => typeof item === 'string' || item instanceof RegExp);
-  if (valid) return [...value];
-  throw invalid('redactKeys', 'an array of strings and RegExps', value);
+  if (!Array.isArray(value)) {
+    throw invalid('redactKeys', 'an array of strings and RegExps', value);
+  }
+  const items = value as unknown[];
+  items.forEach((item, index) => {
+    if (typeof item !== 'string' && !(item instanceof RegExp)) {
+      throw invalid(`redactKeys[${index}]`, 'a string or a RegExp', item);
+    }
+  });
+  return [...(items as (string | RegExp)[])];
 }
 
 function invalid(

@@ -101,4 +101,33 @@ describe('the built package', () => {
       BUILT_ENTRIES[0],
     );
   });
+
+  it('recognises a TrackerFormatError of the other build with instanceof', async () => {
+    const esm = await loadEsm();
+    const cjs = loadCjs();
+    expect(esm.TrackerFormatError).not.toBe(cjs.TrackerFormatError);
+    expect(new cjs.TrackerFormatError('x', 'a string', 1)).toBeInstanceOf(
+      esm.TrackerFormatError,
+    );
+    expect(new esm.TrackerFormatError('x', 'a string', 1)).toBeInstanceOf(
+      cjs.TrackerFormatError,
+    );
+    expect(new Error('plain')).not.toBeInstanceOf(esm.TrackerFormatError);
+  });
+
+  it('exports the set-up helper as otel-execution-tracker/setup, both ways', async () => {
+    requireBuild();
+    const specifier: string = `${PACKAGE_NAME}/setup`;
+    const esm = (await import(specifier)) as Record<string, unknown>;
+    const cjs = createRequire(import.meta.url)(specifier) as Record<
+      string,
+      unknown
+    >;
+    for (const setup of [esm, cjs]) {
+      expect(typeof setup.setupTracing).toBe('function');
+      expect(setup.DEFAULT_TRACES_ENDPOINT).toBe(
+        'http://127.0.0.1:4318/v1/traces',
+      );
+    }
+  });
 });

@@ -620,15 +620,19 @@ describe('addValueAttributes: attribute cap', () => {
     for (let i = 0; i < 150; i++) inner[`k${i}`] = i;
     const { out, tally } = convert({ inner, after: 1, more: 'x' });
     expect(Object.keys(out)).toHaveLength(MAX_ATTRIBUTES_PER_VALUE);
-    expect(out['p.inner.k127']).toBe(127);
-    expect(out['p.inner.k128']).toBeUndefined();
+    const last = MAX_ATTRIBUTES_PER_VALUE - 1;
+    expect(out[`p.inner.k${last}`]).toBe(last);
+    expect(out[`p.inner.k${last + 1}`]).toBeUndefined();
     expect(out['p.after']).toBeUndefined();
-    expect(tally).toEqual({ truncated: 0, dropped: 150 - 128 + 2 });
+    expect(tally).toEqual({
+      truncated: 0,
+      dropped: 150 - MAX_ATTRIBUTES_PER_VALUE + 2,
+    });
   });
 
   it('applies the cap to Map entries', () => {
     const map = new Map<string, number>();
-    for (let i = 0; i < 130; i++) map.set(`k${i}`, i);
+    for (let i = 0; i < MAX_ATTRIBUTES_PER_VALUE + 2; i++) map.set(`k${i}`, i);
     const { out, tally } = convert(map);
     expect(Object.keys(out)).toHaveLength(MAX_ATTRIBUTES_PER_VALUE);
     expect(tally).toEqual({ truncated: 0, dropped: 2 });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
 import { parseTimestamp } from '../../src/format/timestamps.js';
+import { spyOnDiag } from '../support/diag-spy.js';
 import {
   createInMemoryTracing,
   dropEverything,
@@ -529,5 +530,112 @@ describe('hostile values', () => {
     expect(
       tracker.routineExecutions.get('hostile')?.[0]?.params.huge,
     ).toHaveLength(10 * 1024 * 1024);
+  });
+});
+
+describe('events of concurrent executions', () => {
+  it('land on the span of the execution whose context is active', async () => {
+    const { tracing, tracker } = setUp();
+    const pause = (ms: number): Promise<void> =>
+      new Promise((resolve) => setTimeout(resolve, ms));
+    await Promise.all(
+      ['a', 'b'].map((who, i) =>
+        tracker.trackRoutine('T', { who }, async () => {
+          await pause(i === 0 ? 20 : 5);
+          tracker.recordEvent('T', `emitted-by-${who}`, 'L');
+        }),
+      ),
+    );
+
+    const spans = tracing.spans().filter((span) => span.name === 'T');
+    for (const span of spans) {
+      const who = String(span.attributes['flow.routine.params.who']);
+      expect(span.events.map((event) => event.name)).toEqual([
+        `emitted-by-${who}`,
+      ]);
+    }
+  });
+
+  it('land on the span of the handle that records them', () => {
+    const { tracing, tracker } = setUp();
+    const older = tracker.recordRoutineStart('T', { n: 1 });
+    const newer = tracker.recordRoutineStart('T', { n: 2 });
+    older.recordEvent('from-older', 'L', { k: 1 });
+    older.end();
+    newer.end();
+    tracker.recordRoutineStart('L').end();
+
+    const olderSpan = tracing
+      .spans()
+      .find((span) => span.attributes['flow.routine.params.n'] === 1);
+    expect(olderSpan?.events.map((event) => event.name)).toEqual([
+      'from-older',
+    ]);
+    expect(olderSpan?.events[0]?.attributes).toMatchObject({
+      'flow.event.source': 'T',
+      'flow.event.target': 'L',
+      'flow.event.data.k': 1,
+    });
+    // Causality follows the emitting execution, not the newest one.
+    expect(parentId(tracing.span('L'))).toBe(olderSpan?.spanContext().spanId);
+    expect(tracker.eventFlow[0]).toMatchObject({
+      source_routine_id: 'T',
+      event_name: 'from-older',
+      target_routine_id: 'L',
+    });
+  });
+});
+
+describe('events after the run ended', () => {
+  it('stay in the mirror and make no SDK error', () => {
+    const diagSpy = spyOnDiag();
+    try {
+      const { tracing, tracker } = setUp();
+      const slow = tracker.recordRoutineStart('slow');
+      tracker.recordRoutineStart('x').end();
+      tracker.end();
+      tracker.recordEvent('x', 'late', 'y');
+      tracker.recordEvent('slow', 'later');
+      slow.end();
+
+      expect(tracker.eventFlow.map((event) => event.event_name)).toEqual([
+        'late',
+        'later',
+      ]);
+      expect(tracing.span('flow orders').events).toEqual([]);
+      expect(tracing.span('slow').events).toEqual([]);
+      expect(diagSpy.errors).toEqual([]);
+      expect(diagSpy.warnings).toEqual([]);
+    } finally {
+      diagSpy.restore();
+    }
+  });
+});
+
+describe('attribute budget', () => {
+  it("keeps the tracker's own attributes within the SDK's default limit", () => {
+    const tracing = createInMemoryTracing({ attributeCountLimit: 128 });
+    const tracker = new ExecutionTracker({
+      flowId: 'wide',
+      tracer: tracing.tracer,
+    });
+    const wide: Record<string, number> = {};
+    for (let i = 0; i < 200; i++) wide[`k${i}`] = i;
+    tracker.recordRoutineStart('b', wide).end('failed', wide, 'too wide');
+
+    const span = tracing.span('b');
+    expect(span.attributes['flow.routine.status']).toBe('failed');
+    expect(span.attributes['flow.attributes.dropped']).toBe(280);
+    expect(span.droppedAttributesCount).toBe(0);
+  });
+});
+
+describe('a failure without an error', () => {
+  it('is an error span without an exception event', () => {
+    const { tracing, tracker } = setUp();
+    tracker.recordRoutineStart('a').end('failed');
+    const span = tracing.span('a');
+    expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(span.events).toEqual([]);
   });
 });

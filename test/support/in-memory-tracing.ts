@@ -23,13 +23,22 @@ export interface InMemoryTracing {
 
 /** Builds an in-memory provider; `sampler` defaults to the SDK's. */
 export function createInMemoryTracing(
-  options: { sampler?: Sampler; eventCountLimit?: number } = {},
+  options: {
+    sampler?: Sampler;
+    eventCountLimit?: number;
+    attributeCountLimit?: number;
+  } = {},
 ): InMemoryTracing {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({
     spanProcessors: [new SimpleSpanProcessor(exporter)],
     ...(options.sampler === undefined ? {} : { sampler: options.sampler }),
-    spanLimits: { eventCountLimit: options.eventCountLimit ?? 1000 },
+    spanLimits: {
+      eventCountLimit: options.eventCountLimit ?? 1000,
+      ...(options.attributeCountLimit === undefined
+        ? {}
+        : { attributeCountLimit: options.attributeCountLimit }),
+    },
   });
   const tracer = provider.getTracer('test');
   return {

@@ -719,6 +719,31 @@ describe('serialize and deserialize', () => {
     expect(record?.result).toEqual({ k: 1 });
   });
 
+  it('takes the flow id from the dump, and refuses another', () => {
+    const data = sampleRun().serialize();
+    expect(() =>
+      ExecutionTracker.deserialize(data, { flowId: 'other' } as never),
+    ).toThrow(/the flow id comes from the dump/);
+    expect(ExecutionTracker.deserialize(data, { maxEvents: 1 }).flowId).toBe(
+      'round-trip',
+    );
+  });
+
+  it('warns that a dump whose writer dropped records cannot give the whole figures', () => {
+    const bounded = new ExecutionTracker({
+      flowId: 'bounded',
+      maxExecutionsPerRoutine: 2,
+    });
+    for (let i = 0; i < 5; i++) bounded.recordRoutineStart('w').end();
+    const copy = ExecutionTracker.deserialize(bounded.serialize());
+
+    expect(bounded.getPerformanceMetrics().total_executions).toBe(5);
+    expect(copy.getPerformanceMetrics().total_executions).toBe(2);
+    expect(
+      diagSpy.warnings.filter((w) => w.includes('3 records had been dropped')),
+    ).toHaveLength(1);
+  });
+
   it('throws TrackerFormatError naming the bad field', () => {
     const data = sampleRun().serialize() as unknown as {
       routine_executions: Record<string, Record<string, unknown>[]>;
@@ -767,11 +792,51 @@ describe('misuse', () => {
     expect(badIds).toHaveLength(3);
   });
 
-  it('takes numeric ids as their text', () => {
+  it('takes numeric ids as their text, in queries too', () => {
     const tracker = new ExecutionTracker('f');
     tracker.recordRoutineStart(7 as never);
     tracker.recordRoutineEnd(7 as never);
     expect(recordsOf(tracker, '7')[0]?.status).toBe('completed');
+    expect(tracker.getRoutinePerformance(7 as never)?.completed).toBe(1);
+    expect(tracker.getRoutinePerformance({} as never)).toBeNull();
+  });
+
+  it('keeps params and data that are not objects under value, so the dump loads', () => {
+    const tracker = new ExecutionTracker('f');
+    tracker.recordRoutineStart('a', 'str' as never).end();
+    tracker.recordRoutineStart('b', [1, 2] as never).end();
+    tracker.recordEvent('a', 'e', 'b', 5 as never);
+
+    expect(recordsOf(tracker, 'a')[0]?.params).toEqual({ value: 'str' });
+    expect(recordsOf(tracker, 'b')[0]?.params).toEqual({ value: [1, 2] });
+    expect(tracker.eventFlow[0]?.data).toEqual({ value: 5 });
+    const copy = ExecutionTracker.deserialize(
+      JSON.parse(JSON.stringify(tracker)),
+    );
+    expect(copy.serialize()).toEqual(tracker.serialize());
+    expect(
+      diagSpy.warnings.filter((w) => w.includes('recorded as { value }')),
+    ).toHaveLength(2);
+  });
+
+  it('runs trackRoutine without params, and ignores a missing function', () => {
+    const tracker = new ExecutionTracker('f');
+    expect(tracker.trackRoutine('short', () => 'done')).toBe('done');
+    expect(recordsOf(tracker, 'short')[0]).toMatchObject({
+      params: {},
+      status: 'completed',
+      result: 'done',
+    });
+
+    let returned: unknown = 'not called';
+    expect(() => {
+      returned = tracker.trackRoutine('broken', {}, 'x' as never);
+    }).not.toThrow();
+    expect(returned).toBeUndefined();
+    expect(tracker.routineExecutions.has('broken')).toBe(false);
+    expect(diagSpy.warnings.some((w) => w.includes('no function to run'))).toBe(
+      true,
+    );
   });
 
   it('keeps recording when the tracer throws', () => {

@@ -268,12 +268,18 @@ describe('resolveOptions: invalid options', () => {
     expectInvalid(
       { redactKeys: ['ssn', 5] },
       TypeError,
-      'ExecutionTracker option redactKeys: expected an array of strings and RegExps, received an array',
+      'ExecutionTracker option redactKeys[1]: expected a string or a RegExp, received number 5',
     );
     expectInvalid(
       { redactKeys: [{ source: 'x' }] },
       TypeError,
-      'ExecutionTracker option redactKeys: expected an array of strings and RegExps, received an array',
+      'ExecutionTracker option redactKeys[0]: expected a string or a RegExp, received an object',
+    );
+  });
+
+  it('rejects an unknown option, naming it', () => {
+    expect(() => resolveOptions({ maxEvent: 5 })).toThrow(
+      /unknown option "maxEvent"; the options are flowId, tracer/,
     );
   });
 
