@@ -1,5 +1,5 @@
 import { TrackerFormatError } from '../errors.js';
-import { isPlainRecord } from '../internal/values.js';
+import { errorMessage, isPlainRecord } from '../internal/values.js';
 import { StoredEvent, StoredExecution } from '../mirror/stored.js';
 import { parseTimestamp } from './timestamps.js';
 
@@ -22,6 +22,20 @@ export interface ParsedTracker {
  * records. Throws {@link TrackerFormatError} at the first bad field.
  */
 export function parseSerializedTracker(data: unknown): ParsedTracker {
+  try {
+    return parseTop(data);
+  } catch (error) {
+    if (error instanceof TrackerFormatError) throw error;
+    // Not JSON data at all: a getter that throws, a revoked Proxy.
+    throw new TrackerFormatError(
+      '',
+      'plain JSON data',
+      `a value that cannot be read (${errorMessage(error) ?? 'unknown error'})`,
+    );
+  }
+}
+
+function parseTop(data: unknown): ParsedTracker {
   const top = expectRecord(data, '');
   if (top._type !== undefined && top._type !== 'ExecutionTracker') {
     throw new TrackerFormatError('_type', '"ExecutionTracker"', top._type);

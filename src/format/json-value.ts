@@ -3,8 +3,23 @@ import { cutString, readText, safeString, setOwn } from '../internal/values.js';
 /** Nesting deeper than this is written as a placeholder string. */
 const MAX_JSON_DEPTH = 200;
 
+/** Values copied at most, by default. */
+const DEFAULT_MAX_VALUES = 1_000_000;
+
 /** How {@link toJsonValue} may shorten what it copies. */
 export interface JsonValueOptions {
+  /**
+   * Values (objects, arrays, their elements) copied at most; past it,
+   * arrays end early and objects become `"[…]"`. It bounds the work on an
+   * object graph that shares references (each is copied every time it is
+   * reached, as JSON would write it) or on a huge sparse array.
+   */
+  readonly maxValues?: number;
+  /**
+   * A budget shared by several calls, instead of `maxValues`: each call
+   * takes what it copies from `remaining`.
+   */
+  readonly budget?: { remaining: number };
   /** Strings longer than this are cut. */
   readonly maxStringLength?: number;
   /** Values under keys for which this answers true become `replacement`. */
@@ -32,8 +47,13 @@ class JsonCopier {
   // The objects on the path to the current one: meeting one again is a
   // cycle, while an object merely reached twice is copied twice.
   private readonly _ancestors = new Set<object>();
+  private readonly _budget: { remaining: number };
 
-  constructor(private readonly _options: JsonValueOptions) {}
+  constructor(private readonly _options: JsonValueOptions) {
+    this._budget = _options.budget ?? {
+      remaining: _options.maxValues ?? DEFAULT_MAX_VALUES,
+    };
+  }
 
   convert(value: unknown, depth: number): unknown {
     switch (typeof value) {
@@ -61,6 +81,10 @@ class JsonCopier {
   private _convertObject(value: object, depth: number): unknown {
     if (this._ancestors.has(value)) return '[Circular]';
     if (depth >= MAX_JSON_DEPTH) return '[Too deep]';
+    if (this._budget.remaining <= 0) return '[…]';
+    this._budget.remaining--;
+    const toJson = readToJson(value);
+    if (toJson !== undefined) return this.convert(toJson, depth + 1);
 
     if (value instanceof Date) {
       return Number.isNaN(value.getTime()) ? null : value.toISOString();
@@ -74,7 +98,9 @@ class JsonCopier {
     if (ArrayBuffer.isView(value)) {
       if (value instanceof DataView) return {};
       const view = value as unknown as ArrayLike<number | bigint>;
-      return Array.from(view, (item) => this.convert(item, depth + 1));
+      return Array.from({ length: this._take(view.length) }, (_, i) =>
+        this.convert(view[i], depth + 1),
+      );
     }
 
     this._ancestors.add(value);
@@ -92,7 +118,7 @@ class JsonCopier {
         : [...(value as Set<unknown>)];
       // JSON writes holes and unwritable elements as null; so does this.
       return Array.from(
-        { length: items.length },
+        { length: this._take(items.length) },
         (_, i) =>
           this.convert(
             read(() => items[i]),
@@ -121,6 +147,13 @@ class JsonCopier {
     return out;
   }
 
+  /** Takes up to `wanted` values from the budget; returns how many. */
+  private _take(wanted: number): number {
+    const granted = Math.min(wanted, Math.max(this._budget.remaining, 0));
+    this._budget.remaining -= granted;
+    return granted;
+  }
+
   private _isSecret(key: string): boolean {
     return this._options.isSecret?.(key) ?? false;
   }
@@ -131,6 +164,18 @@ class JsonCopier {
       ? text
       : cutString(text, max);
   }
+}
+
+/**
+ * What the value's own `toJSON` gives, as `JSON.stringify` would use it (a
+ * URL becomes its text); `undefined` when it has none. Dates are left to
+ * the copier, which also handles invalid ones.
+ */
+function readToJson(value: object): unknown {
+  if (value instanceof Date) return undefined;
+  const toJson = read(() => (value as { toJSON?: unknown }).toJSON);
+  if (typeof toJson !== 'function') return undefined;
+  return read(() => (toJson as () => unknown).call(value));
 }
 
 function read(get: () => unknown): unknown {

@@ -1,8 +1,14 @@
 /**
  * Timestamps travel as ISO-8601 strings and live in memory as whole
  * microseconds since the Unix epoch, which a double holds exactly for
- * hundreds of years either side of now.
+ * about 285 years either side of 1970.
  */
+
+// Python's datetime holds years 1 to 9999, and so does the four-digit year
+// this module writes; an instant outside them could not be written back.
+// (Date.UTC would read year 1 as 1901.)
+const MIN_MILLIS = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const MAX_MILLIS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
 
 const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -14,7 +20,12 @@ const ISO_PATTERN =
  */
 export function formatTimestamp(micros: number): string {
   const millis = Math.floor(micros / 1000);
-  const extraMicros = micros - millis * 1000;
+  // Exact within about 285 years of 1970; further out a double cannot hold
+  // every microsecond, and the nearest one is written.
+  const extraMicros = Math.min(
+    999,
+    Math.max(0, Math.round(micros - millis * 1000)),
+  );
   // toISOString gives `YYYY-MM-DDTHH:MM:SS.mmmZ`; keep all but the `Z`.
   const iso = new Date(millis).toISOString();
   return `${iso.slice(0, -1)}${String(extraMicros).padStart(3, '0')}+00:00`;
@@ -63,7 +74,7 @@ export function parseTimestamp(text: string): number | undefined {
     date.setUTCHours(h, mi, s, 0);
   }
   const millis = date.getTime() - shift;
-  if (!Number.isFinite(millis)) return undefined;
+  if (!(millis >= MIN_MILLIS && millis <= MAX_MILLIS)) return undefined;
   return millis * 1000 + fractionMicros;
 }
 

@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * The message an execution's record keeps for `error`: an `Error`'s
  * message, a string as it is, anything else as text; `undefined` when no
@@ -5,9 +7,22 @@
  */
 export function errorMessage(error: unknown): string | undefined {
   if (error === undefined || error === null) return undefined;
-  if (error instanceof Error) return readText(() => error.message);
+  if (isError(error)) return readText(() => error.message);
   if (typeof error === 'string') return error;
   return safeString(error);
+}
+
+/**
+ * Whether `value` is an Error: of this realm, or of another one (a `vm`
+ * context, a worker's message), where `instanceof Error` is false. Never
+ * throws, even for a revoked Proxy.
+ */
+export function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error || types.isNativeError(value);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -10,6 +10,12 @@ export class CompensatedSum {
   /** Adds a value. */
   add(value: number): void {
     const total = this._sum + value;
+    if (!Number.isFinite(total)) {
+      // Past the largest double the compensation would become NaN.
+      this._sum = total;
+      this._compensation = 0;
+      return;
+    }
     if (Math.abs(this._sum) >= Math.abs(value)) {
       this._compensation += this._sum - total + value;
     } else {

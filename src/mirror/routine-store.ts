@@ -23,7 +23,9 @@ export class RoutineStore {
   /** Stores a new record, ended or not, and applies the bound. */
   add(execution: StoredExecution): void {
     this.stats.add(execution.status, execution.ended);
-    if (execution.executionTime !== undefined) {
+    // A running record's duration is counted when it ends, with the one it
+    // ends with; one that a dump carries while still running is stale.
+    if (execution.ended && execution.executionTime !== undefined) {
       this.stats.addDuration(execution.executionTime);
     }
 

@@ -55,12 +55,21 @@ class Flattener {
   // The objects on the path from the top value to the one being written:
   // meeting one again means a cycle.
   private readonly _ancestors = new Set<object>();
+  // Values that JSON text may visit, over the whole captured value: text is
+  // cut to maxAttributeLength, and each value takes at least a character,
+  // so visiting more is wasted work (and a shared-reference graph or a
+  // sparse array would make it unbounded).
+  private readonly _jsonBudget: { remaining: number };
 
   constructor(
     private readonly _out: Attributes,
     private readonly _limits: AttributeLimits,
     private readonly _tally: ConversionTally,
-  ) {}
+  ) {
+    this._jsonBudget = {
+      remaining: Math.min(_limits.maxAttributeLength, 65_536) * 4,
+    };
+  }
 
   write(key: string, value: unknown, depth: number): void {
     switch (typeof value) {
@@ -114,7 +123,10 @@ class Flattener {
       this._put(key, '[Circular]');
       this._tally.dropped++;
     } else if (depth >= MAX_FLATTEN_DEPTH) {
-      this._put(key, this._cut(toJsonText(value, this._limits)));
+      this._put(
+        key,
+        this._cut(toJsonText(value, this._limits, this._jsonBudget)),
+      );
     } else {
       this._ancestors.add(value);
       try {
@@ -183,24 +195,33 @@ class Flattener {
   }
 
   private _writeArray(key: string, value: readonly unknown[]): void {
-    const kind = homogeneousKind(value);
+    // Read each kept element once: a getter could answer differently on a
+    // second read, and a sparse array's length says nothing of its cost.
+    const length = value.length;
+    const kept = Math.min(length, MAX_ARRAY_LENGTH);
+    const items: unknown[] = [];
+    let holes = false;
+    for (let i = 0; i < kept; i++) {
+      if (!(i in value)) holes = true;
+      items.push(value[i]);
+    }
+    const kind = holes ? undefined : homogeneousKind(items);
     if (kind === undefined) {
-      this._put(key, this._cut(toJsonText(value, this._limits)));
+      this._put(
+        key,
+        this._cut(toJsonText(value, this._limits, this._jsonBudget)),
+      );
       return;
     }
 
-    let items = value as readonly (string | number | boolean)[];
-    if (items.length > MAX_ARRAY_LENGTH) {
-      items = items.slice(0, MAX_ARRAY_LENGTH);
-      this._tally.truncated++;
-    }
+    if (length > kept) this._tally.truncated++;
     if (kind === 'string') {
       this._put(
         key,
-        (items as readonly string[]).map((item) => this._cut(item)),
+        (items as string[]).map((item) => this._cut(item)),
       );
     } else {
-      this._put(key, items.slice() as AttributeValue);
+      this._put(key, items as AttributeValue);
     }
   }
 
@@ -240,22 +261,19 @@ class Flattener {
 }
 
 /**
- * The primitive type all elements of `value` share, or `undefined` when
- * they are mixed, include other types or non-finite numbers, or the array
- * has holes: such arrays are not valid attribute values.
+ * The primitive type all `items` share, or `undefined` when they are mixed,
+ * include other types or non-finite numbers: such arrays are not valid
+ * attribute values.
  */
 function homogeneousKind(
-  value: readonly unknown[],
+  items: readonly unknown[],
 ): 'string' | 'number' | 'boolean' | undefined {
-  if (value.length === 0) return 'string';
-  const first = value[0];
-  const kind = typeof first;
+  if (items.length === 0) return 'string';
+  const kind = typeof items[0];
   if (kind !== 'string' && kind !== 'number' && kind !== 'boolean') {
     return undefined;
   }
-  for (let i = 0; i < value.length; i++) {
-    if (!(i in value)) return undefined;
-    const item = value[i];
+  for (const item of items) {
     if (typeof item !== kind) return undefined;
     if (kind === 'number' && !Number.isFinite(item)) return undefined;
   }
@@ -267,8 +285,13 @@ function homogeneousKind(
  * are. Strings inside are cut and secrets redacted first, so that a huge
  * string in a mixed array costs no more than a short one.
  */
-function toJsonText(value: unknown, limits: AttributeLimits): string {
+function toJsonText(
+  value: unknown,
+  limits: AttributeLimits,
+  budget: { remaining: number },
+): string {
   const copy = toJsonValue(value, {
+    budget,
     maxStringLength: limits.maxAttributeLength,
     isSecret: (key) => limits.redactor.isSecret(key),
     replacement: REDACTED,

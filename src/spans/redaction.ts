@@ -5,7 +5,7 @@
  * `accessToken`, `set-cookie` …).
  */
 const DEFAULT_SECRET_KEY =
-  /passw(or)?d|passphrase|secret|token|api[-_.]?key|authori[sz]ation|cookie|credential|private[-_.]?key|session[-_.]?id/i;
+  /passw(or)?d|passphrase|secret|token|api[-_. ]?key|authori[sz]ation|cookie|credential|private[-_. ]?key|session[-_. ]?id/i;
 
 /** The placeholder that stands where a secret value would be. */
 export const REDACTED = '[REDACTED]';

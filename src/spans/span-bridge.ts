@@ -4,6 +4,7 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Exception,
   type HrTime,
   type Span,
   type SpanContext,
@@ -28,7 +29,7 @@ import {
   type AttributeLimits,
   type ConversionTally,
 } from './attributes.js';
-import { errorMessage } from '../internal/values.js';
+import { cutString, errorMessage, isError } from '../internal/values.js';
 
 /** What the span bridge needs to know of a tracker. */
 export interface SpanBridgeOptions {
@@ -41,6 +42,9 @@ export interface SpanBridgeOptions {
   readonly captureEventData: boolean;
   readonly limits: AttributeLimits;
 }
+
+/** Event targets whose latest sender is remembered, for the parent rule. */
+const MAX_REMEMBERED_TARGETS = 10_000;
 
 /** Statuses that mark a span as an error. */
 const FAILURE_STATUSES: ReadonlySet<string> = new Set([
@@ -98,8 +102,8 @@ export class SpanBridge {
         : (this._causes.get(routineId) ?? root);
 
     const attributes: Attributes = {
-      [ATTR_FLOW_ID]: this._options.flowId,
-      [ATTR_ROUTINE_ID]: routineId,
+      [ATTR_FLOW_ID]: this._cut(this._options.flowId),
+      [ATTR_ROUTINE_ID]: this._cut(routineId),
     };
     const tally: ConversionTally = { truncated: 0, dropped: 0 };
     if (this._options.captureParams) {
@@ -114,7 +118,7 @@ export class SpanBridge {
     }
 
     const span = this._options.tracer.startSpan(
-      routineId,
+      this._cut(routineId),
       { startTime: toHrTime(micros), attributes },
       trace.setSpan(context.active(), parent),
     );
@@ -134,30 +138,28 @@ export class SpanBridge {
     routineSpan.ended = true;
 
     const { span } = routineSpan;
-    const attributes: Attributes = { [ATTR_ROUTINE_STATUS]: status };
-    if (this._options.captureResults) {
-      addValueAttributes(
-        attributes,
-        ATTR_ROUTINE_RESULT,
-        result,
-        this._options.limits,
-        routineSpan.tally,
-      );
-      writeTally(attributes, routineSpan.tally);
-    }
-    span.setAttributes(attributes);
-
     const time = toHrTime(micros);
-    if (FAILURE_STATUSES.has(status)) {
-      const message = errorMessage(error);
-      if (message === undefined) {
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      } else {
-        span.setStatus({ code: SpanStatusCode.ERROR, message });
-        span.recordException(error instanceof Error ? error : message, time);
+    // Whatever the span's own calls throw, it is ended: a span never ended
+    // is never exported.
+    try {
+      const attributes: Attributes = {
+        [ATTR_ROUTINE_STATUS]: this._cut(status),
+      };
+      if (this._options.captureResults) {
+        addValueAttributes(
+          attributes,
+          ATTR_ROUTINE_RESULT,
+          result,
+          this._options.limits,
+          routineSpan.tally,
+        );
+        writeTally(attributes, routineSpan.tally);
       }
+      span.setAttributes(attributes);
+      if (FAILURE_STATUSES.has(status)) this._markFailed(span, error, time);
+    } finally {
+      span.end(time);
     }
-    span.end(time);
   }
 
   /**
@@ -168,11 +170,14 @@ export class SpanBridge {
     if (routineSpan.ended) return;
     routineSpan.ended = true;
 
-    routineSpan.span.setAttributes({
-      [ATTR_ROUTINE_STATUS]: 'running',
-      [ATTR_ROUTINE_INCOMPLETE]: true,
-    });
-    routineSpan.span.end(toHrTime(micros));
+    try {
+      routineSpan.span.setAttributes({
+        [ATTR_ROUTINE_STATUS]: 'running',
+        [ATTR_ROUTINE_INCOMPLETE]: true,
+      });
+    } finally {
+      routineSpan.span.end(toHrTime(micros));
+    }
   }
 
   /**
@@ -190,7 +195,7 @@ export class SpanBridge {
   ): void {
     const root = this._rootAt(micros);
     const sender = source?.span ?? root;
-    if (targetRoutineId !== null) this._causes.set(targetRoutineId, sender);
+    if (targetRoutineId !== null) this._noteCause(targetRoutineId, sender);
 
     // An ended span takes no more events: one from an execution that the
     // run's end() closed goes to the root, and past the root's own end the
@@ -198,9 +203,11 @@ export class SpanBridge {
     const span = sender.isRecording() ? sender : root;
     if (!span.isRecording()) return;
 
-    const attributes: Attributes = { [ATTR_EVENT_SOURCE]: sourceRoutineId };
+    const attributes: Attributes = {
+      [ATTR_EVENT_SOURCE]: this._cut(sourceRoutineId),
+    };
     if (targetRoutineId !== null) {
-      attributes[ATTR_EVENT_TARGET] = targetRoutineId;
+      attributes[ATTR_EVENT_TARGET] = this._cut(targetRoutineId);
     }
     if (this._options.captureEventData) {
       const tally: ConversionTally = { truncated: 0, dropped: 0 };
@@ -213,7 +220,7 @@ export class SpanBridge {
       );
       writeTally(attributes, tally);
     }
-    span.addEvent(eventName, attributes, toHrTime(micros));
+    span.addEvent(this._cut(eventName), attributes, toHrTime(micros));
   }
 
   /** The context in which work nests under `routineSpan`. */
@@ -228,13 +235,47 @@ export class SpanBridge {
     this._root?.end(toHrTime(micros));
   }
 
+  /**
+   * Remembers who sent the latest event to `target`. Re-inserting keeps the
+   * map in order of use, so that past its bound the target that heard
+   * nothing for longest is forgotten (its next execution then hangs under
+   * the root).
+   */
+  private _noteCause(target: string, sender: Span): void {
+    this._causes.delete(target);
+    this._causes.set(target, sender);
+    if (this._causes.size > MAX_REMEMBERED_TARGETS) {
+      const oldest = this._causes.keys().next();
+      if (oldest.done !== true) this._causes.delete(oldest.value);
+    }
+  }
+
+  private _markFailed(span: Span, error: unknown, time: HrTime): void {
+    const message = errorMessage(error);
+    if (message === undefined) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      return;
+    }
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+    span.recordException(exceptionOf(error, message), time);
+  }
+
+  /** Cuts a string the tracker exports as it is, such as an id. */
+  private _cut(text: string): string {
+    const max = this._options.limits.maxAttributeLength;
+    return text.length <= max ? text : cutString(text, max);
+  }
+
   private _rootAt(micros: number): Span {
     if (this._root !== undefined) return this._root;
 
     const { tracer, flowId, parentContext } = this._options;
     const root = tracer.startSpan(
-      `flow ${flowId}`,
-      { startTime: toHrTime(micros), attributes: { [ATTR_FLOW_ID]: flowId } },
+      this._cut(`flow ${flowId}`),
+      {
+        startTime: toHrTime(micros),
+        attributes: { [ATTR_FLOW_ID]: this._cut(flowId) },
+      },
       parentContext ?? context.active(),
     );
     this._own.add(root);
@@ -255,4 +296,30 @@ function writeTally(attributes: Attributes, tally: ConversionTally): void {
 export function toHrTime(micros: number): HrTime {
   const seconds = Math.floor(micros / 1e6);
   return [seconds, (micros - seconds * 1e6) * 1000];
+}
+
+/**
+ * What `recordException` is given: an Error's fields read once, safely, so
+ * that an Error with throwing getters cannot break the span; a message for
+ * anything else. `code` is kept, since the SDK reports it as the type.
+ */
+function exceptionOf(error: unknown, message: string): Exception {
+  if (!isError(error)) return message;
+  const name = readField(error, 'name');
+  const stack = readField(error, 'stack');
+  const code = readField(error, 'code');
+  return {
+    message,
+    ...(typeof name === 'string' ? { name } : {}),
+    ...(typeof stack === 'string' ? { stack } : {}),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+  };
+}
+
+function readField(value: object, key: string): unknown {
+  try {
+    return Reflect.get(value, key);
+  } catch {
+    return undefined;
+  }
 }

@@ -16,9 +16,15 @@ export class AnchoredClock {
     this._anchorMonoMillis = performance.now();
   }
 
+  private _lastMicros = -Infinity;
+
   /** The current time in whole microseconds since the Unix epoch. */
   nowMicros(): number {
     const elapsed = performance.now() - this._anchorMonoMillis;
-    return this._anchorWallMicros + Math.round(elapsed * 1000);
+    const micros = this._anchorWallMicros + Math.round(elapsed * 1000);
+    // performance.now() itself never goes back, but a replaced one can
+    // (fake timers installed mid-run); readings stay in order regardless.
+    this._lastMicros = Math.max(this._lastMicros, micros);
+    return this._lastMicros;
   }
 }

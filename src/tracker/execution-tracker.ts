@@ -302,7 +302,9 @@ export class ExecutionTracker implements ExecutionOwner {
       execution.end('completed', returned);
       return returned;
     }
-    return returned.then(
+    // Promise.resolve adopts any thenable, even one whose then() throws or
+    // returns nothing, and always settles the execution.
+    return Promise.resolve(returned).then(
       (value: unknown) => {
         execution.end('completed', value);
         return value;
@@ -535,7 +537,7 @@ export class ExecutionTracker implements ExecutionOwner {
    */
   private _asRecord(value: unknown, what: string): Record<string, unknown> {
     if (value === undefined || value === null) return {};
-    if (isPlainRecord(value)) return value;
+    if (serializesAsObject(value)) return value;
     this._once.warn(
       `not-an-object-${what}`,
       `${what} should be an object, received ${describeValue(value)}; it was recorded as { value }`,
@@ -624,6 +626,25 @@ export class ExecutionTracker implements ExecutionOwner {
   }
 }
 
+/**
+ * Whether `value` is written as a JSON object by `serialize`, as the
+ * record format needs params and event data to be: not an array, Set,
+ * Date, typed array, or anything with its own `toJSON`.
+ */
+function serializesAsObject(value: unknown): value is Record<string, unknown> {
+  try {
+    return (
+      isPlainRecord(value) &&
+      !(value instanceof Set) &&
+      !(value instanceof Date) &&
+      !ArrayBuffer.isView(value) &&
+      typeof (value as { toJSON?: unknown }).toJSON !== 'function'
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** An id's text: strings as they are, numbers and booleans as text. */
 function idText(id: unknown): string | undefined {
   if (typeof id === 'string') return id;
@@ -637,10 +658,13 @@ function idText(id: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether `value` has a `then` method; false when even asking throws. */
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  if (typeof value !== 'object' && typeof value !== 'function') return false;
+  if (value === null) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
 }

@@ -72,7 +72,27 @@ describe('toJsonValue', () => {
     expect(jsonValue(new Uint8Array([1, 2, 255]))).toEqual([1, 2, 255]);
     expect(jsonValue(new Float32Array([0.5, -2]))).toEqual([0.5, -2]);
     expect(jsonValue(new BigInt64Array([1n, -2n]))).toEqual(['1', '-2']);
-    expect(jsonValue(Buffer.from('hi'))).toEqual([104, 105]);
+    // A Buffer has its own toJSON, which JSON.stringify uses too.
+    expect(jsonValue(Buffer.from('hi'))).toEqual({
+      type: 'Buffer',
+      data: [104, 105],
+    });
+  });
+
+  it("uses a value's own toJSON, as JSON.stringify does", () => {
+    expect(jsonValue({ url: new URL('https://example.org/a?b=1') })).toEqual({
+      url: 'https://example.org/a?b=1',
+    });
+    const throwing = {
+      toJSON(): never {
+        throw new Error('no');
+      },
+    };
+    // A toJSON that throws is as good as none.
+    expect(toJsonValue({ throwing, kept: 1 })).toEqual({
+      throwing: {},
+      kept: 1,
+    });
   });
 
   it('writes NaN and infinities inside float typed arrays as null', () => {

@@ -70,26 +70,41 @@ describe('snapshot', () => {
     expect({ ...copy }).toEqual({ a: 1 });
   });
 
-  it('hands over non-plain objects as they are', () => {
+  it('copies Dates, Maps, Sets, Buffers and typed arrays, and shares class instances', () => {
     class Point {
       constructor(readonly x: number) {}
     }
     const date = new Date(0);
-    const map = new Map([['a', 1]]);
+    const map = new Map([['a', { n: 1 }]]);
     const set = new Set([1]);
     const point = new Point(1);
     const bytes = new Uint8Array([1]);
+    const buffer = Buffer.from('ab');
     const fn = (): number => 1;
     const error = new Error('e');
 
-    const copy = snapshot({ date, map, set, point, bytes, fn, error });
-    expect(copy.date).toBe(date);
-    expect(copy.map).toBe(map);
-    expect(copy.set).toBe(set);
+    const copy = snapshot({ date, map, set, point, bytes, buffer, fn, error });
+    expect(copy.date).not.toBe(date);
+    expect(copy.date.getTime()).toBe(0);
+    expect(copy.map).not.toBe(map);
+    expect(copy.map.get('a')).toEqual({ n: 1 });
+    expect(copy.map.get('a')).not.toBe(map.get('a'));
+    expect(copy.set).not.toBe(set);
+    expect([...copy.set]).toEqual([1]);
+    expect(copy.bytes).not.toBe(bytes);
+    expect([...copy.bytes]).toEqual([1]);
+    expect(Buffer.isBuffer(copy.buffer)).toBe(true);
+    copy.buffer[0] = 0x7a;
+    expect(buffer.toString()).toBe('ab');
     expect(copy.point).toBe(point);
-    expect(copy.bytes).toBe(bytes);
     expect(copy.fn).toBe(fn);
     expect(copy.error).toBe(error);
+  });
+
+  it('hands over a revoked Proxy instead of throwing', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(snapshot({ proxy }).proxy).toBe(proxy);
   });
 
   it('copies own __proto__ keys as data', () => {
