@@ -130,16 +130,19 @@ export function resolveTracingConfig(
   const resourceAttributes: Attributes = Object.fromEntries(resource.entries);
   Object.assign(resourceAttributes, options.resourceAttributes);
 
+  // Code beats the environment, and the specific beats the general.
+  const explicitName = options.resourceAttributes?.['service.name'];
   const serviceName =
-    options.serviceName ??
+    nonEmpty(options.serviceName) ??
+    (typeof explicitName === 'string' ? nonEmpty(explicitName) : undefined) ??
     nonEmpty(env.OTEL_SERVICE_NAME) ??
-    resource.entries.get('service.name') ??
+    nonEmpty(resource.entries.get('service.name')) ??
     fallbackServiceName(mainScript);
   resourceAttributes['service.name'] = serviceName;
 
   const queueSize = count(
     options.maxQueueSize,
-    env.OTEL_BSP_MAX_QUEUE_SIZE,
+    [env.OTEL_BSP_MAX_QUEUE_SIZE],
     8192,
   );
   return {
@@ -158,13 +161,15 @@ export function resolveTracingConfig(
       ...options.spanLimits,
       eventCountLimit: count(
         options.spanLimits?.eventCountLimit,
-        env.OTEL_SPAN_EVENT_COUNT_LIMIT,
+        [env.OTEL_SPAN_EVENT_COUNT_LIMIT],
         1024,
+        0,
       ),
       attributeCountLimit: count(
         options.spanLimits?.attributeCountLimit,
-        env.OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT ?? env.OTEL_ATTRIBUTE_COUNT_LIMIT,
+        [env.OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, env.OTEL_ATTRIBUTE_COUNT_LIMIT],
         256,
+        0,
       ),
     },
     maxQueueSize: queueSize,
@@ -172,22 +177,22 @@ export function resolveTracingConfig(
       queueSize,
       count(
         options.maxExportBatchSize,
-        env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+        [env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE],
         512,
       ),
     ),
     scheduledDelayMillis: count(
       options.scheduledDelayMillis,
-      env.OTEL_BSP_SCHEDULE_DELAY,
+      [env.OTEL_BSP_SCHEDULE_DELAY],
       1000,
     ),
     exportTimeoutMillis: count(
       options.exportTimeoutMillis,
-      env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? env.OTEL_EXPORTER_OTLP_TIMEOUT,
+      [env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT, env.OTEL_EXPORTER_OTLP_TIMEOUT],
       10_000,
     ),
-    maxRetainedSpans: count(options.maxRetainedSpans, undefined, queueSize),
-    exitTimeoutMillis: count(options.exitTimeoutMillis, undefined, 5000),
+    maxRetainedSpans: count(options.maxRetainedSpans, [], queueSize),
+    exitTimeoutMillis: count(options.exitTimeoutMillis, [], 5000),
     exitHooks: options.exitHooks ?? true,
   };
 }
@@ -229,17 +234,27 @@ function resolveHeaders(
   return Object.assign(headers, explicit);
 }
 
+/**
+ * An explicit number, else the first of the variables that holds a valid
+ * one (an empty or invalid variable counts as unset, with a warning for
+ * the invalid), else the default.
+ */
 function count(
   explicit: number | undefined,
-  fromEnv: string | undefined,
+  fromEnv: readonly (string | undefined)[],
   fallback: number,
+  minimum = 1,
 ): number {
   if (explicit !== undefined) return explicit;
-  const value = nonEmpty(fromEnv);
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (Number.isInteger(parsed) && parsed > 0) return parsed;
-  logger.warn(`ignoring ${JSON.stringify(value)}: expected a positive integer`);
+  for (const raw of fromEnv) {
+    const value = nonEmpty(raw);
+    if (value === undefined) continue;
+    const parsed = Number(value);
+    if (Number.isInteger(parsed) && parsed >= minimum) return parsed;
+    logger.warn(
+      `ignoring ${JSON.stringify(value)}: expected an integer of at least ${minimum}`,
+    );
+  }
   return fallback;
 }
 

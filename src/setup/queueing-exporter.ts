@@ -2,7 +2,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 import { logger } from '../internal/diag.js';
-import { safeString } from '../internal/values.js';
+import { readText, safeString } from '../internal/values.js';
 
 /** What the exporter has done with the spans it was given. */
 export interface ExportStats {
@@ -43,15 +43,22 @@ export interface QueueingExporterOptions {
  * the recovery is logged with the count.
  */
 export class QueueingExporter implements SpanExporter {
+  // Spans never sent yet, oldest first.
   private _queue: ReadableSpan[] = [];
+  // Batches whose request failed, by the order they were first sent in, so
+  // that a retry keeps the spans in order however requests finished.
+  private readonly _retry: FailedBatch[] = [];
+  private _nextBatch = 0;
   private _inFlight = 0;
   private _inFlightSpans = 0;
   private _exported = 0;
   private _dropped = 0;
   private _failedRequests = 0;
   private _failuresSinceSuccess = 0;
+  private _retryRounds = 0;
   private _retryTimer: NodeJS.Timeout | undefined;
   private _shutDown = false;
+  private _shutdown: Promise<void> | undefined;
   // Called whenever a request settles, for flushes waiting on the queue.
   private _waiters: (() => void)[] = [];
 
@@ -65,7 +72,8 @@ export class QueueingExporter implements SpanExporter {
     return {
       exportedSpans: this._exported,
       droppedSpans: this._dropped,
-      pendingSpans: this._queue.length + this._inFlightSpans,
+      pendingSpans:
+        this._queue.length + this._retrySpans() + this._inFlightSpans,
       failedRequests: this._failedRequests,
     };
   }
@@ -87,7 +95,8 @@ export class QueueingExporter implements SpanExporter {
       return;
     }
 
-    this._enqueue(spans);
+    this._queue.push(...spans);
+    this._applyBound();
     this._pump();
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
@@ -100,26 +109,27 @@ export class QueueingExporter implements SpanExporter {
     this._cancelRetry();
     const failuresBefore = this._failedRequests;
     this._pump();
-    while (this._queue.length > 0 || this._inFlight > 0) {
+    while (this._hasWork()) {
       if (this._failedRequests > failuresBefore && this._inFlight === 0) break;
       await new Promise<void>((resolve) => this._waiters.push(resolve));
-      if (this._retryTimer !== undefined && this._inFlight === 0) break;
     }
     await this._inner.forceFlush?.();
   }
 
   /** Flushes once more, then shuts the OTLP exporter down. */
-  async shutdown(): Promise<void> {
-    if (this._shutDown) return;
+  shutdown(): Promise<void> {
+    this._shutdown ??= this._shutDownOnce();
+    return this._shutdown;
+  }
+
+  private async _shutDownOnce(): Promise<void> {
     await this.forceFlush();
     this._shutDown = true;
     this._cancelRetry();
 
-    const left = this._queue.length;
-    if (left > 0) {
-      this._dropped += left;
-      this._queue = [];
-    }
+    this._dropped += this._queue.length + this._retrySpans();
+    this._queue = [];
+    this._retry.length = 0;
     if (this._dropped > 0) {
       logger.warn(
         `${this._dropped} spans could not be delivered to ${this._options.destination}; ${this._exported} were`,
@@ -128,55 +138,96 @@ export class QueueingExporter implements SpanExporter {
     await this._inner.shutdown();
   }
 
-  private _enqueue(spans: readonly ReadableSpan[]): void {
-    this._queue.push(...spans);
-    this._applyBound();
+  private _hasWork(): boolean {
+    return (
+      this._queue.length > 0 || this._retry.length > 0 || this._inFlight > 0
+    );
   }
 
+  private _retrySpans(): number {
+    let count = 0;
+    for (const batch of this._retry) count += batch.spans.length;
+    return count;
+  }
+
+  /** Past the bound, the oldest spans go: failed ones first, then queued. */
   private _applyBound(): void {
-    const excess = this._queue.length - this._options.maxQueuedSpans;
-    if (excess <= 0) return;
-    this._queue.splice(0, excess);
-    this._dropped += excess;
-  }
-
-  private _pump(): void {
-    if (this._retryTimer !== undefined) return;
-    while (
-      this._inFlight < this._options.maxConcurrentRequests &&
-      this._queue.length > 0
-    ) {
-      this._send(this._queue.splice(0, this._options.maxBatchSize));
+    let excess =
+      this._queue.length + this._retrySpans() - this._options.maxQueuedSpans;
+    while (excess > 0 && this._retry.length > 0) {
+      const oldest = this._retry[0] as FailedBatch;
+      const cut = Math.min(excess, oldest.spans.length);
+      oldest.spans.splice(0, cut);
+      if (oldest.spans.length === 0) this._retry.shift();
+      this._dropped += cut;
+      excess -= cut;
+    }
+    if (excess > 0) {
+      this._queue.splice(0, excess);
+      this._dropped += excess;
     }
   }
 
-  private _send(batch: ReadableSpan[]): void {
+  private _pump(): void {
+    // A failure answered synchronously sets the retry timer inside this
+    // loop; checking it on every turn keeps such a backend from being
+    // called again and again at once.
+    while (
+      this._retryTimer === undefined &&
+      this._inFlight < this._options.maxConcurrentRequests
+    ) {
+      const batch = this._nextBatchToSend();
+      if (batch === undefined) return;
+      this._send(batch);
+    }
+  }
+
+  /** Failed spans first, then queued ones, up to the batch size. */
+  private _nextBatchToSend(): FailedBatch | undefined {
+    const max = this._options.maxBatchSize;
+    const spans: ReadableSpan[] = [];
+    let order: number | undefined;
+    while (this._retry.length > 0 && spans.length < max) {
+      const oldest = this._retry[0] as FailedBatch;
+      order ??= oldest.order;
+      spans.push(...oldest.spans.splice(0, max - spans.length));
+      if (oldest.spans.length === 0) this._retry.shift();
+    }
+    if (spans.length < max && this._queue.length > 0) {
+      spans.push(...this._queue.splice(0, max - spans.length));
+    }
+    if (spans.length === 0) return undefined;
+    return { order: order ?? this._nextBatch++, spans };
+  }
+
+  private _send(batch: FailedBatch): void {
     this._inFlight++;
-    this._inFlightSpans += batch.length;
+    this._inFlightSpans += batch.spans.length;
     let settled = false;
     const settle = (result: ExportResult): void => {
       if (settled) return;
       settled = true;
       this._inFlight--;
-      this._inFlightSpans -= batch.length;
+      this._inFlightSpans -= batch.spans.length;
       this._onResult(batch, result);
     };
     try {
-      this._inner.export(batch, settle);
+      this._inner.export(batch.spans, settle);
     } catch (error) {
       settle({ code: ExportResultCode.FAILED, error: toError(error) });
     }
   }
 
-  private _onResult(batch: ReadableSpan[], result: ExportResult): void {
+  private _onResult(batch: FailedBatch, result: ExportResult): void {
     if (result.code === ExportResultCode.SUCCESS) {
-      this._exported += batch.length;
+      this._exported += batch.spans.length;
       if (this._failuresSinceSuccess > 0) {
         logger.info(
           `span export to ${this._options.destination} recovered after ${this._failuresSinceSuccess} failed requests`,
         );
       }
       this._failuresSinceSuccess = 0;
+      this._retryRounds = 0;
       this._pump();
     } else {
       this._failedRequests++;
@@ -186,13 +237,12 @@ export class QueueingExporter implements SpanExporter {
         );
       }
       this._failuresSinceSuccess++;
-      if (!this._shutDown) {
-        // Back at the front: the oldest spans go first when it returns.
-        this._queue.unshift(...batch);
+      if (this._shutDown) {
+        this._dropped += batch.spans.length;
+      } else {
+        this._requeue(batch);
         this._applyBound();
         this._scheduleRetry();
-      } else {
-        this._dropped += batch.length;
       }
     }
 
@@ -201,12 +251,22 @@ export class QueueingExporter implements SpanExporter {
     for (const wake of waiters) wake();
   }
 
+  private _requeue(batch: FailedBatch): void {
+    const at = this._retry.findIndex((other) => other.order > batch.order);
+    if (at === -1) this._retry.push(batch);
+    else this._retry.splice(at, 0, batch);
+  }
+
+  /** The delay doubles with each round of tries, up to its maximum. */
   private _scheduleRetry(): void {
     if (this._retryTimer !== undefined) return;
     const first = this._options.retryDelayMillis ?? 1000;
     const longest = this._options.maxRetryDelayMillis ?? 30_000;
-    const steps = Math.min(this._failuresSinceSuccess - 1, 16);
-    const delay = Math.min(first * 2 ** steps, longest);
+    const delay = Math.min(
+      first * 2 ** Math.min(this._retryRounds, 16),
+      longest,
+    );
+    this._retryRounds++;
     this._retryTimer = setTimeout(() => {
       this._retryTimer = undefined;
       this._pump();
@@ -222,10 +282,16 @@ export class QueueingExporter implements SpanExporter {
   }
 }
 
+/** A batch as sent, with its place in the order of sending. */
+interface FailedBatch {
+  readonly order: number;
+  readonly spans: ReadableSpan[];
+}
+
 function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(safeString(value));
 }
 
 function describeError(error: Error | undefined): string {
-  return error === undefined ? 'unknown error' : safeString(error.message);
+  return error === undefined ? 'unknown error' : readText(() => error.message);
 }

@@ -18,9 +18,12 @@ export function samplerFromEnvironment(
   argument: string | undefined,
 ): Sampler {
   const ratio = (): number => {
-    const value = argument === undefined ? NaN : Number(argument);
+    // An empty variable is an unset one, as the specification has it.
+    const text = argument?.trim() ?? '';
+    if (text === '') return 1;
+    const value = Number(text);
     if (value >= 0 && value <= 1) return value;
-    if (argument !== undefined) {
+    {
       logger.warn(
         `OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; using 1`,
       );
