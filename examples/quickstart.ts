@@ -114,9 +114,10 @@ const childrenOf = (parent: string | undefined): ReadableSpan[] =>
 const printTree = (span: ReadableSpan, depth: number): void => {
   const status = String(span.attributes['flow.routine.status'] ?? '');
   const events = span.events.map((event) => event.name).join(', ');
-  console.log(
-    `${'  '.repeat(depth)}${span.name} ${status}${events === '' ? '' : ` [${events}]`}`,
-  );
+  const label = [span.name, status, events === '' ? '' : `[${events}]`]
+    .filter((part) => part !== '')
+    .join(' ');
+  console.log(`${'  '.repeat(depth)}${label}`);
   for (const child of childrenOf(span.spanContext().spanId)) {
     printTree(child, depth + 1);
   }
