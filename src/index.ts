@@ -7,6 +7,11 @@ export {
   type ExecutionTrackerOptions,
 } from './tracker/options.js';
 export { TrackerFormatError } from './errors.js';
+export {
+  replayTracker,
+  type ReplayOptions,
+  type ReplaySummary,
+} from './replay/replay-tracker.js';
 export type {
   Bottleneck,
   EventRecord,

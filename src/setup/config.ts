@@ -19,6 +19,12 @@ export interface TracingOptions {
    */
   readonly serviceName?: string;
   /**
+   * The service name to use when neither `serviceName` nor the
+   * environment gives one: a tool's own name, say.
+   * @default the name of the main script
+   */
+  readonly defaultServiceName?: string;
+  /**
    * More resource attributes; they win over `OTEL_RESOURCE_ATTRIBUTES`.
    * @default {}
    */
@@ -137,12 +143,13 @@ export function resolveTracingConfig(
     (typeof explicitName === 'string' ? nonEmpty(explicitName) : undefined) ??
     nonEmpty(env.OTEL_SERVICE_NAME) ??
     nonEmpty(resource.entries.get('service.name')) ??
+    nonEmpty(options.defaultServiceName) ??
     fallbackServiceName(mainScript);
   resourceAttributes['service.name'] = serviceName;
 
   const queueSize = count(
     options.maxQueueSize,
-    [env.OTEL_BSP_MAX_QUEUE_SIZE],
+    [['OTEL_BSP_MAX_QUEUE_SIZE', env.OTEL_BSP_MAX_QUEUE_SIZE]],
     8192,
   );
   return {
@@ -161,13 +168,19 @@ export function resolveTracingConfig(
       ...options.spanLimits,
       eventCountLimit: count(
         options.spanLimits?.eventCountLimit,
-        [env.OTEL_SPAN_EVENT_COUNT_LIMIT],
+        [['OTEL_SPAN_EVENT_COUNT_LIMIT', env.OTEL_SPAN_EVENT_COUNT_LIMIT]],
         1024,
         0,
       ),
       attributeCountLimit: count(
         options.spanLimits?.attributeCountLimit,
-        [env.OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, env.OTEL_ATTRIBUTE_COUNT_LIMIT],
+        [
+          [
+            'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT',
+            env.OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT,
+          ],
+          ['OTEL_ATTRIBUTE_COUNT_LIMIT', env.OTEL_ATTRIBUTE_COUNT_LIMIT],
+        ],
         256,
         0,
       ),
@@ -177,18 +190,29 @@ export function resolveTracingConfig(
       queueSize,
       count(
         options.maxExportBatchSize,
-        [env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE],
+        [
+          [
+            'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+            env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+          ],
+        ],
         512,
       ),
     ),
     scheduledDelayMillis: count(
       options.scheduledDelayMillis,
-      [env.OTEL_BSP_SCHEDULE_DELAY],
+      [['OTEL_BSP_SCHEDULE_DELAY', env.OTEL_BSP_SCHEDULE_DELAY]],
       1000,
     ),
     exportTimeoutMillis: count(
       options.exportTimeoutMillis,
-      [env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT, env.OTEL_EXPORTER_OTLP_TIMEOUT],
+      [
+        [
+          'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT',
+          env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT,
+        ],
+        ['OTEL_EXPORTER_OTLP_TIMEOUT', env.OTEL_EXPORTER_OTLP_TIMEOUT],
+      ],
       10_000,
     ),
     maxRetainedSpans: count(options.maxRetainedSpans, [], queueSize),
@@ -200,19 +224,71 @@ export function resolveTracingConfig(
 /**
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and an explicit endpoint are full
  * URLs; `OTEL_EXPORTER_OTLP_ENDPOINT` is a base that gets the signal's
- * path, once: a base that already ends in it is not given it twice.
+ * path, once: a base that already ends in it is not given it twice. A
+ * variable that is not an http(s) URL counts as unset, with a warning; an
+ * explicit endpoint that is not one is a set-up error.
  */
 function resolveEndpoint(
   explicit: string | undefined,
   env: Environment,
 ): string {
-  const full = explicit ?? nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-  if (full !== undefined) return full;
+  if (explicit !== undefined) {
+    if (parseHttpUrl(explicit) === undefined) {
+      throw new TypeError(
+        `setupTracing option endpoint: expected an http or https URL, received ${JSON.stringify(redactUrl(explicit))}`,
+      );
+    }
+    return explicit;
+  }
 
-  const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+  // Used as given, not as the URL parser would normalise it.
+  const full = usableUrl(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (full !== undefined)
+    return nonEmpty(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ?? full.href;
+  const base = usableUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (base === undefined) return DEFAULT_TRACES_ENDPOINT;
-  const trimmed = base.replace(/\/+$/, '');
-  return trimmed.endsWith('/v1/traces') ? trimmed : `${trimmed}/v1/traces`;
+  const path = base.pathname.replace(/\/+$/, '');
+  base.pathname = path.endsWith('/v1/traces') ? path : `${path}/v1/traces`;
+  return base.href;
+}
+
+function usableUrl(env: Environment, name: string): URL | undefined {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return undefined;
+  const url = parseHttpUrl(value);
+  if (url === undefined) {
+    logger.warn(
+      `${name}: ${JSON.stringify(redactUrl(value))} is not an http or https URL; ignoring it`,
+    );
+  }
+  return url;
+}
+
+function parseHttpUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:'
+      ? url
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A URL as it may be logged: without the user name, password and query
+ * string, which can hold credentials.
+ */
+export function redactUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    return url.href;
+  } catch {
+    return '[unparsable URL]';
+  }
 }
 
 function resolveHeaders(
@@ -241,18 +317,18 @@ function resolveHeaders(
  */
 function count(
   explicit: number | undefined,
-  fromEnv: readonly (string | undefined)[],
+  fromEnv: readonly (readonly [string, string | undefined])[],
   fallback: number,
   minimum = 1,
 ): number {
   if (explicit !== undefined) return explicit;
-  for (const raw of fromEnv) {
+  for (const [name, raw] of fromEnv) {
     const value = nonEmpty(raw);
     if (value === undefined) continue;
     const parsed = Number(value);
     if (Number.isInteger(parsed) && parsed >= minimum) return parsed;
     logger.warn(
-      `ignoring ${JSON.stringify(value)}: expected an integer of at least ${minimum}`,
+      `${name}: ignoring ${JSON.stringify(value)}: expected an integer of at least ${minimum}`,
     );
   }
   return fallback;

@@ -9,11 +9,13 @@
  * running asynchronous work, so spans still queued then are lost; call the
  * handle's `shutdown()` before `process.exit()`.
  *
+ * @param afterFlush runs once the flush is done or has run out of time
  * @returns a function that removes the hooks
  */
 export function installExitHooks(
   flush: () => Promise<void>,
   timeoutMillis: number,
+  afterFlush: () => void = () => undefined,
 ): () => void {
   const boundedFlush = (): Promise<void> =>
     Promise.race([
@@ -21,7 +23,7 @@ export function installExitHooks(
       new Promise<void>((resolve) =>
         setTimeout(resolve, timeoutMillis).unref(),
       ),
-    ]);
+    ]).then(afterFlush);
 
   const onSignal = (signal: NodeJS.Signals): void => {
     remove();

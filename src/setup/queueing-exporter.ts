@@ -14,6 +14,8 @@ export interface ExportStats {
   readonly pendingSpans: number;
   /** Export requests that failed (each was retried later). */
   readonly failedRequests: number;
+  /** Why the latest failed request failed, if one did. */
+  readonly lastError: string | undefined;
 }
 
 /** How a {@link QueueingExporter} queues and retries. */
@@ -30,6 +32,11 @@ export interface QueueingExporterOptions {
   readonly retryDelayMillis?: number;
   /** Longest delay between two tries. */
   readonly maxRetryDelayMillis?: number;
+  /**
+   * With it, spans wait up to this long for a full batch before they are
+   * sent; without it, every export is sent at once.
+   */
+  readonly scheduledDelayMillis?: number;
 }
 
 /**
@@ -54,9 +61,11 @@ export class QueueingExporter implements SpanExporter {
   private _exported = 0;
   private _dropped = 0;
   private _failedRequests = 0;
+  private _lastError: string | undefined;
   private _failuresSinceSuccess = 0;
   private _retryRounds = 0;
   private _retryTimer: NodeJS.Timeout | undefined;
+  private _batchTimer: NodeJS.Timeout | undefined;
   private _shutDown = false;
   private _shutdown: Promise<void> | undefined;
   // Called whenever a request settles, for flushes waiting on the queue.
@@ -75,6 +84,7 @@ export class QueueingExporter implements SpanExporter {
       pendingSpans:
         this._queue.length + this._retrySpans() + this._inFlightSpans,
       failedRequests: this._failedRequests,
+      lastError: this._lastError,
     };
   }
 
@@ -97,8 +107,26 @@ export class QueueingExporter implements SpanExporter {
 
     this._queue.push(...spans);
     this._applyBound();
-    this._pump();
+    this._schedule();
     resultCallback({ code: ExportResultCode.SUCCESS });
+  }
+
+  /** Sends now if a batch is full or no delay is set; else soon. */
+  private _schedule(): void {
+    const delay = this._options.scheduledDelayMillis;
+    if (
+      delay === undefined ||
+      this._queue.length >= this._options.maxBatchSize
+    ) {
+      this._pump();
+      return;
+    }
+    if (this._batchTimer !== undefined) return;
+    this._batchTimer = setTimeout(() => {
+      this._batchTimer = undefined;
+      this._pump();
+    }, delay);
+    this._batchTimer.unref();
   }
 
   /**
@@ -132,7 +160,7 @@ export class QueueingExporter implements SpanExporter {
     this._retry.length = 0;
     if (this._dropped > 0) {
       logger.warn(
-        `${this._dropped} spans could not be delivered to ${this._options.destination}; ${this._exported} were`,
+        `${this._dropped} spans could not be delivered to ${this._options.destination}; ${this._exported} were delivered`,
       );
     }
     await this._inner.shutdown();
@@ -231,9 +259,10 @@ export class QueueingExporter implements SpanExporter {
       this._pump();
     } else {
       this._failedRequests++;
+      this._lastError = describeError(result.error);
       if (this._failuresSinceSuccess === 0) {
         logger.warn(
-          `span export to ${this._options.destination} failed: ${describeError(result.error)}; spans are kept and retried (up to ${this._options.maxQueuedSpans}), further failures are counted, not logged`,
+          `span export to ${this._options.destination} failed: ${this._lastError}; spans are kept and retried (up to ${this._options.maxQueuedSpans}), further failures are counted, not logged`,
         );
       }
       this._failuresSinceSuccess++;
@@ -276,6 +305,10 @@ export class QueueingExporter implements SpanExporter {
   }
 
   private _cancelRetry(): void {
+    if (this._batchTimer !== undefined) {
+      clearTimeout(this._batchTimer);
+      this._batchTimer = undefined;
+    }
     if (this._retryTimer === undefined) return;
     clearTimeout(this._retryTimer);
     this._retryTimer = undefined;

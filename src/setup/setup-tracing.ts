@@ -17,15 +17,18 @@ import {
   defaultResource,
   resourceFromAttributes,
 } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 
+import { logger } from '../internal/diag.js';
 import { endOpenTrackers } from '../tracker/open-trackers.js';
-import { resolveTracingConfig, type TracingOptions } from './config.js';
+import {
+  redactUrl,
+  resolveTracingConfig,
+  type TracingOptions,
+} from './config.js';
 import { installExitHooks } from './exit-hooks.js';
 import { QueueingExporter, type ExportStats } from './queueing-exporter.js';
+import { QueueingSpanProcessor } from './queueing-span-processor.js';
 
 /** What {@link setupTracing} set up, and the way to take it down. */
 export interface TracingHandle {
@@ -82,8 +85,9 @@ export function setupTracing(options: TracingOptions = {}): TracingHandle {
       'setupTracing has already been called; call shutdown() on its handle first',
     );
   }
-  const config = resolveTracingConfig(options, process.env, process.argv[1]);
+  // Before the options are resolved, so that their warnings are shown.
   installDiagLogger(process.env.OTEL_LOG_LEVEL);
+  const config = resolveTracingConfig(options, process.env, process.argv[1]);
 
   const exporter = new QueueingExporter(
     new OTLPTraceExporter({
@@ -92,10 +96,11 @@ export function setupTracing(options: TracingOptions = {}): TracingHandle {
       timeoutMillis: config.exportTimeoutMillis,
     }),
     {
-      maxQueuedSpans: config.maxRetainedSpans,
+      maxQueuedSpans: config.maxQueueSize,
       maxBatchSize: config.maxExportBatchSize,
       maxConcurrentRequests: 2,
-      destination: config.endpoint,
+      scheduledDelayMillis: config.scheduledDelayMillis,
+      destination: redactUrl(config.endpoint),
     },
   );
   const provider = new BasicTracerProvider({
@@ -106,13 +111,7 @@ export function setupTracing(options: TracingOptions = {}): TracingHandle {
     spanLimits: config.spanLimits,
     spanProcessors: config.disabled
       ? []
-      : [
-          new BatchSpanProcessor(exporter, {
-            maxQueueSize: config.maxQueueSize,
-            maxExportBatchSize: config.maxExportBatchSize,
-            scheduledDelayMillis: config.scheduledDelayMillis,
-          }),
-        ],
+      : [new QueueingSpanProcessor(exporter)],
   });
 
   const handle = config.disabled
@@ -148,10 +147,21 @@ function register(
     await exporter.forceFlush();
   };
   const removeExitHooks = config.exitHooks
-    ? installExitHooks(async () => {
-        endOpenTrackers();
-        await flush();
-      }, config.exitTimeoutMillis)
+    ? installExitHooks(
+        async () => {
+          endOpenTrackers();
+          await flush();
+        },
+        config.exitTimeoutMillis,
+        () => {
+          const { pendingSpans, droppedSpans } = exporter.stats;
+          if (pendingSpans + droppedSpans > 0) {
+            logger.warn(
+              `exiting with ${pendingSpans + droppedSpans} spans not delivered to ${redactUrl(config.endpoint)}`,
+            );
+          }
+        },
+      )
     : (): void => undefined;
 
   let shutDown: Promise<void> | undefined;
@@ -200,6 +210,7 @@ function disabledHandle(
       droppedSpans: 0,
       pendingSpans: 0,
       failedRequests: 0,
+      lastError: undefined,
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => provider.shutdown(),

@@ -12,6 +12,7 @@ import {
   DEFAULT_TRACES_ENDPOINT,
   resolveTracingConfig,
   type TracingOptions,
+  redactUrl,
 } from '../../src/setup/config.js';
 import { spyOnDiag, type DiagSpy } from '../support/diag-spy.js';
 
@@ -770,5 +771,46 @@ describe('resolveTracingConfig: sampler', () => {
       { OTEL_TRACES_SAMPLER: 'always_on' },
     );
     expect(config.sampler).toBe(explicit);
+  });
+});
+
+describe('resolveTracingConfig: endpoints that are not http URLs', () => {
+  it('ignores such a variable with a warning that names it and hides credentials', () => {
+    const config = resolve(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://alice:s3cret@:bad',
+        OTEL_EXPORTER_OTLP_ENDPOINT: '127.0.0.1:4318',
+      },
+    );
+    expect(config.endpoint).toBe(DEFAULT_TRACES_ENDPOINT);
+    expect(diagSpy.warnings).toHaveLength(2);
+    expect(diagSpy.warnings[0]).toContain('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+    expect(diagSpy.warnings[1]).toContain('OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(diagSpy.warnings.join('\n')).not.toContain('s3cret');
+  });
+
+  it('throws for such an explicit endpoint, a set-up error', () => {
+    expect(() => resolve({ endpoint: 'ftp://127.0.0.1/traces' })).toThrow(
+      'setupTracing option endpoint: expected an http or https URL',
+    );
+  });
+
+  it('appends /v1/traces to the path of a base URL, before its query', () => {
+    expect(
+      resolve(
+        {},
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/otlp?tenant=a' },
+      ).endpoint,
+    ).toBe('http://127.0.0.1:4318/otlp/v1/traces?tenant=a');
+  });
+});
+
+describe('redactUrl', () => {
+  it('leaves out the user name, password and query string', () => {
+    expect(
+      redactUrl('http://alice:s3cret@127.0.0.1:9/v1/traces?token=abc'),
+    ).toBe('http://127.0.0.1:9/v1/traces');
+    expect(redactUrl('not a url')).toBe('[unparsable URL]');
   });
 });

@@ -372,6 +372,7 @@ describe('QueueingExporter: retrying', () => {
       droppedSpans: 0,
       pendingSpans: 20,
       failedRequests: 1,
+      lastError: expect.any(String),
     });
 
     inner.behaviour = 'succeed';
@@ -555,6 +556,7 @@ describe('QueueingExporter: the bound', () => {
       droppedSpans: 10,
       pendingSpans: 10,
       failedRequests: 1,
+      lastError: expect.any(String),
     });
 
     inner.behaviour = 'succeed';
@@ -834,6 +836,7 @@ describe('QueueingExporter: an inner exporter that misbehaves', () => {
       droppedSpans: 0,
       pendingSpans: 5,
       failedRequests: 1,
+      lastError: expect.any(String),
     });
     expect(logged.warnings).toHaveLength(1);
     expect(logged.warnings[0]).toContain('exporter exploded');
