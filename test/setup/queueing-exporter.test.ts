@@ -372,7 +372,7 @@ describe('QueueingExporter: retrying', () => {
       droppedSpans: 0,
       pendingSpans: 20,
       failedRequests: 1,
-      lastError: expect.any(String),
+      lastError: expect.any(String) as string,
     });
 
     inner.behaviour = 'succeed';
@@ -556,7 +556,7 @@ describe('QueueingExporter: the bound', () => {
       droppedSpans: 10,
       pendingSpans: 10,
       failedRequests: 1,
-      lastError: expect.any(String),
+      lastError: expect.any(String) as string,
     });
 
     inner.behaviour = 'succeed';
@@ -836,7 +836,7 @@ describe('QueueingExporter: an inner exporter that misbehaves', () => {
       droppedSpans: 0,
       pendingSpans: 5,
       failedRequests: 1,
-      lastError: expect.any(String),
+      lastError: expect.any(String) as string,
     });
     expect(logged.warnings).toHaveLength(1);
     expect(logged.warnings[0]).toContain('exporter exploded');
