@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -130,5 +131,38 @@ describe('the built package', () => {
         'http://127.0.0.1:4318/v1/traces',
       );
     }
+  });
+
+  it('has a bin that runs the command line', () => {
+    requireBuild();
+    const manifest = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { bin: Record<string, string> };
+    const bin = fileURLToPath(
+      new URL(
+        `../../${manifest.bin['execution-tracker'] ?? ''}`,
+        import.meta.url,
+      ),
+    );
+    expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe(
+      '#!/usr/bin/env node',
+    );
+
+    const fixture = fileURLToPath(
+      new URL('../fixtures/routilux/routilux-0.11.0.json', import.meta.url),
+    );
+    const help = spawnSync(process.execPath, [bin, '--help'], {
+      encoding: 'utf8',
+    });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: execution-tracker <command>');
+    // The fixture file holds vectors, not a tracker: a clear one-line error.
+    const wrong = spawnSync(process.execPath, [bin, 'report', fixture], {
+      encoding: 'utf8',
+    });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /^execution-tracker: .* is not a serialized tracker: flow_id: expected a string, received nothing\n$/,
+    );
   });
 });

@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { SerializedTracker } from '../../src/index.js';
+import { main } from '../../src/cli/main.js';
+import { parseTimestamp } from '../../src/format/timestamps.js';
+import {
+  startJaeger,
+  tagValue,
+  waitForTrace,
+  type JaegerInstance,
+} from '../support/jaeger.js';
+
+const vectors = (
+  JSON.parse(
+    readFileSync(
+      new URL('../fixtures/routilux/routilux-0.11.0.json', import.meta.url),
+      'utf8',
+    ),
+  ) as { vectors: { name: string; serialized: SerializedTracker }[] }
+).vectors;
+
+let jaeger: JaegerInstance;
+const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+beforeAll(async () => {
+  jaeger = await startJaeger();
+});
+afterAll(async () => {
+  await jaeger.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function replay(
+  name: string,
+  service: string,
+): Promise<{
+  code: number;
+  out: string;
+  err: string;
+  data: SerializedTracker;
+}> {
+  const data = vectors.find((v) => v.name === name)
+    ?.serialized as SerializedTracker;
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify(data));
+  let out = '';
+  let err = '';
+  const code = await main(
+    [
+      'replay',
+      path,
+      '--endpoint',
+      `${jaeger.otlpHttpEndpoint}/v1/traces`,
+      '--service-name',
+      service,
+    ],
+    { out: (t) => (out += t), err: (t) => (err += t), interactive: false },
+  );
+  return { code, out, err, data };
+}
+
+describe('execution-tracker replay, into a real Jaeger', () => {
+  it("opens routilux's multi-routine flow in Jaeger with its original times", async () => {
+    const { code, out, err, data } = await replay(
+      'multi_routine_flow',
+      'replay-f9',
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const traceId = /trace id ([0-9a-f]{32})/.exec(out)?.[1] ?? '';
+    expect(out).toContain(
+      'sent 4 spans (2 events, 0 incomplete executions) of flow f9',
+    );
+
+    const trace = await waitForTrace(jaeger.queryUrl, traceId, { spans: 4 });
+    const span = (name: string) =>
+      trace.spans.find((s) => s.operationName === name);
+    const transform = span('transform');
+    expect(transform?.startTime).toBe(
+      parseTimestamp(data.routine_executions.transform?.[0]?.start_time ?? ''),
+    );
+    expect(transform?.duration).toBe(6229);
+    expect(transform?.references[0]?.spanID).toBe(span('extract')?.spanID);
+    const load = span('load');
+    expect(load && tagValue(load, 'otel.status_description')).toBe('disk full');
+    expect(trace.processes[transform?.processID ?? '']?.serviceName).toBe(
+      'replay-f9',
+    );
+    expect(span('extract')?.logs[0]?.fields).toContainEqual({
+      key: 'flow.event.data.rows',
+      type: 'int64',
+      value: 100,
+    });
+  });
+
+  it('opens the large real routilux chain, its running execution marked incomplete', async () => {
+    const { code, out } = await replay('routilux_chain', 'replay-chain');
+    expect(code).toBe(0);
+    expect(out).toContain('sent 2 spans (6 events, 1 incomplete executions)');
+    const traceId = /trace id ([0-9a-f]{32})/.exec(out)?.[1] ?? '';
+    const trace = await waitForTrace(jaeger.queryUrl, traceId, { spans: 2 });
+    const source = trace.spans.find((s) => s.operationName === 'source');
+    expect(source && tagValue(source, 'flow.routine.incomplete')).toBe(true);
+    const root = trace.spans.find(
+      (s) => s.operationName === 'flow routilux_chain',
+    );
+    expect(root?.logs).toHaveLength(6);
+  });
+});
