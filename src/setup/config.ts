@@ -222,6 +222,18 @@ export function resolveTracingConfig(
 }
 
 /**
+ * The URL that {@link setupTracing} would post traces to, given the same
+ * `endpoint` option and this process's `OTEL_*` variables: to check that
+ * something listens there before a run, or to say where a run went.
+ *
+ * @example
+ * const url = tracesEndpoint(); // 'http://127.0.0.1:4318/v1/traces' by default
+ */
+export function tracesEndpoint(endpoint?: string): string {
+  return resolveEndpoint(endpoint, process.env);
+}
+
+/**
  * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` and an explicit endpoint are full
  * URLs; `OTEL_EXPORTER_OTLP_ENDPOINT` is a base that gets the signal's
  * path, once: a base that already ends in it is not given it twice. A

@@ -178,7 +178,8 @@ function register(
       shutDown ??= (async () => {
         removeExitHooks();
         endOpenTrackers();
-        await provider.forceFlush();
+        // Shutting the provider down flushes once; flushing before it as
+        // well would wait out a backend that is down twice.
         await provider.shutdown();
         trace.disable();
         propagation.disable();
