@@ -10,23 +10,15 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import type { PerformanceMetrics, SerializedTracker } from '../../src/index.js';
+import type { PerformanceMetrics } from '../../src/index.js';
 import { ExecutionTracker } from '../../src/index.js';
 import { main } from '../../src/cli/main.js';
+import { routiluxDump } from '../support/routilux-vectors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-const vectors = (
-  JSON.parse(
-    readFileSync(
-      new URL('../fixtures/routilux/routilux-0.11.0.json', import.meta.url),
-      'utf8',
-    ),
-  ) as { vectors: { name: string; serialized: SerializedTracker }[] }
-).vectors;
 
 /** Writes a file into the test's folder and returns its path. */
 function file(name: string, contents: string): string {
@@ -36,8 +28,7 @@ function file(name: string, contents: string): string {
 }
 
 function vectorFile(name: string): string {
-  const found = vectors.find((v) => v.name === name);
-  return file(`${name}.json`, JSON.stringify(found?.serialized));
+  return file(`${name}.json`, JSON.stringify(routiluxDump(name)));
 }
 
 async function run(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,15 +13,7 @@ import {
   waitForTrace,
   type JaegerInstance,
 } from '../support/jaeger.js';
-
-const vectors = (
-  JSON.parse(
-    readFileSync(
-      new URL('../fixtures/routilux/routilux-0.11.0.json', import.meta.url),
-      'utf8',
-    ),
-  ) as { vectors: { name: string; serialized: SerializedTracker }[] }
-).vectors;
+import { routiluxDump } from '../support/routilux-vectors.js';
 
 let jaeger: JaegerInstance;
 const dir = mkdtempSync(join(tmpdir(), 'replay-'));
@@ -42,8 +34,7 @@ async function replay(
   err: string;
   data: SerializedTracker;
 }> {
-  const data = vectors.find((v) => v.name === name)
-    ?.serialized as SerializedTracker;
+  const data = routiluxDump(name);
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(data));
   let out = '';

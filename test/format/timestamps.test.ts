@@ -7,24 +7,13 @@ import {
   formatTimestamp,
   parseTimestamp,
 } from '../../src/format/timestamps.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TIMESTAMPS_MODULE = fileURLToPath(
   new URL('../../src/format/timestamps.ts', import.meta.url),
 );
 const FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
-
-/** A small seeded generator (mulberry32), so that every run checks the same values. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Epoch microseconds of a UTC date-time, with years below 100 kept as given. */
 function utcMicros(

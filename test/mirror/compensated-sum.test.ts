@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { CompensatedSum } from '../../src/mirror/compensated-sum.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 function sumOf(values: Iterable<number>): number {
   const sum = new CompensatedSum();
   for (const value of values) sum.add(value);
   return sum.value;
-}
-
-/** A small seeded generator (mulberry32), so that every run checks the same values. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('CompensatedSum', () => {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 import { SpanStatusCode } from '@opentelemetry/api';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
 import { describe, expect, it } from 'vitest';
@@ -8,33 +6,18 @@ import {
   ExecutionTracker,
   TrackerFormatError,
   replayTracker,
-  type SerializedTracker,
 } from '../../src/index.js';
 import { parseTimestamp } from '../../src/format/timestamps.js';
 import {
   createInMemoryTracing,
   parentId,
 } from '../support/in-memory-tracing.js';
-
-const vectors = (
-  JSON.parse(
-    readFileSync(
-      new URL('../fixtures/routilux/routilux-0.11.0.json', import.meta.url),
-      'utf8',
-    ),
-  ) as { vectors: { name: string; serialized: SerializedTracker }[] }
-).vectors;
-
-function vector(name: string): SerializedTracker {
-  const found = vectors.find((v) => v.name === name);
-  if (found === undefined) throw new Error(`no vector ${name}`);
-  return found.serialized;
-}
+import { routiluxDump } from '../support/routilux-vectors.js';
 
 describe('replayTracker', () => {
   it("replays routilux's multi-routine flow with its own timestamps and parents", () => {
     const tracing = createInMemoryTracing();
-    const data = vector('multi_routine_flow');
+    const data = routiluxDump('multi_routine_flow');
     const summary = replayTracker(data, { tracer: tracing.tracer });
 
     expect(summary).toMatchObject({
@@ -84,7 +67,7 @@ describe('replayTracker', () => {
 
   it('ends an execution still running in the dump as incomplete, at the last instant', () => {
     const tracing = createInMemoryTracing();
-    const data = vector('running_left_open');
+    const data = routiluxDump('running_left_open');
     const summary = replayTracker(data, { tracer: tracing.tracer });
 
     expect(summary.incomplete).toBe(1);
@@ -101,7 +84,7 @@ describe('replayTracker', () => {
 
   it('replays the real routilux chain, whose events name Python object ids', () => {
     const tracing = createInMemoryTracing();
-    const summary = replayTracker(vector('routilux_chain'), {
+    const summary = replayTracker(routiluxDump('routilux_chain'), {
       tracer: tracing.tracer,
     });
     expect(summary).toMatchObject({ spans: 2, events: 6, incomplete: 1 });
