@@ -204,10 +204,16 @@ export class FlowRun {
       const result = await this.#attempt(item, attempt);
       if (result.ok) return;
       const { error, execution } = result;
+      // The tracker keeps an Error's message, and a string as it is; any
+      // other thrown value is recorded by its content.
+      const recorded =
+        error instanceof Error || typeof error === 'string'
+          ? error
+          : messageOf(error);
 
       // A stopped flow starts no new work, retries included.
       if (attempt < policy.attempts && !this.#stopped()) {
-        execution.end('failed', undefined, error);
+        execution.end('failed', undefined, recorded);
         this.#fail(item, attempt, error, 'retried');
         if (policy.delayMs > 0) {
           await sleep(policy.delayMs, undefined, {
@@ -230,10 +236,10 @@ export class FlowRun {
         // Emitted before the end, so that the event lands on the span of
         // the execution that failed, while it is still open.
         result.emitFrom(ERROR_EVENT, data);
-        execution.end('error_continued', undefined, error);
+        execution.end('error_continued', undefined, recorded);
         this.#fail(item, attempt, error, 'continued');
       } else {
-        execution.end('failed', undefined, error);
+        execution.end('failed', undefined, recorded);
         this.#fail(item, attempt, error, 'stopped');
         this.#stop(new RoutineError(routineId, item.slot, attempt, error));
       }

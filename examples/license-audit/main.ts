@@ -58,15 +58,22 @@ console.log('');
 process.stdout.write(formatPerformanceTable(tracker.getPerformanceMetrics()));
 
 const dump = resolve(outDir, 'license-audit.json');
-await writeFileAtomic(dump, `${JSON.stringify(tracker, null, 2)}\n`);
-console.log(`\nserialized run written to ${shown(dump)}`);
 const timeline = resolve(outDir, 'license-audit.html');
-await writeFileAtomic(
-  timeline,
-  renderTimelineHtml(tracker, { title: 'license audit of node_modules' }),
-);
-console.log(`timeline written to ${shown(timeline)}`);
-
+try {
+  await writeFileAtomic(dump, `${JSON.stringify(tracker, null, 2)}\n`);
+  console.log(`\nserialized run written to ${shown(dump)}`);
+  await writeFileAtomic(
+    timeline,
+    renderTimelineHtml(tracker, { title: 'license audit of node_modules' }),
+  );
+  console.log(`timeline written to ${shown(timeline)}`);
+} catch (error) {
+  // The run itself is over and recorded; only its files could not be kept.
+  console.log(
+    `\ncould not write to ${shown(outDir)}: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exitCode = 1;
+}
 await tracing.shutdown();
 if (tracing.disabled) {
   console.log('tracing is off (OTEL_SDK_DISABLED=true): no trace was exported');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -62,11 +63,30 @@ export async function writeFileAtomically(
     dirname(path),
     `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`,
   );
+  // Interrupted half-way, the command removes what it had written, then
+  // stops as the signal asks.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    rmSync(temporary, { force: true });
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     await writeFile(temporary, contents, { flag: 'wx' });
     await rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw new CliError(`cannot write ${path}: ${(error as Error).message}`);
+    // The temporary file may not even be creatable; its removal must not
+    // hide why the write failed.
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw new CliError(`cannot write ${path}: ${reason(error)}`);
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/** Why a file operation failed, without the paths Node puts in messages. */
+function reason(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return code ?? message;
 }

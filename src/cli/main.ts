@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { PACKAGE_VERSION } from '../version.js';
 import { CliError } from './cli-error.js';
+import { printable } from './printable.js';
 import type { Command, CommandContext } from './commands/command.js';
 import { replayCommand } from './commands/replay.js';
 import { reportCommand } from './commands/report.js';
@@ -42,7 +43,9 @@ export async function main(
       error instanceof CliError || error instanceof TypeError
         ? error.message
         : String(error);
-    streams.err(`${PROGRAM}: ${message}\n`);
+    // One line, whatever the message holds: a dump's ids or bytes of a
+    // file that is not JSON may carry newlines and terminal controls.
+    streams.err(`${PROGRAM}: ${printable(message).replace(/\n/g, ' ')}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
 }

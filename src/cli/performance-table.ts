@@ -1,4 +1,5 @@
 import type { PerformanceMetrics } from '../records.js';
+import { printable } from './printable.js';
 
 /** The columns of the performance table, in order. */
 const HEADINGS = [
@@ -29,7 +30,7 @@ export function formatPerformanceTable(metrics: PerformanceMetrics): string {
       ((seconds ?? 0) * 1000).toFixed(1);
     const mark = index === 0 && bottleneck.share > 0 ? ' *' : '';
     return [
-      `${bottleneck.routine_id}${mark}`,
+      `${printable(bottleneck.routine_id)}${mark}`,
       String(perf?.total_executions ?? 0),
       String(perf?.failed ?? 0),
       `${((perf?.success_rate ?? 0) * 100).toFixed(1)}%`,

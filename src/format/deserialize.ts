@@ -3,6 +3,8 @@ import { errorMessage, isPlainRecord } from '../internal/values.js';
 import { StoredEvent, StoredExecution } from '../mirror/stored.js';
 import { parseTimestamp } from './timestamps.js';
 
+const MAX_SECONDS = 1e9;
+
 /** A serialized tracker, checked field by field and in the mirror's form. */
 export interface ParsedTracker {
   readonly flowId: string;
@@ -100,10 +102,12 @@ function parseExecution(
   }
   if (record.execution_time !== undefined && record.execution_time !== null) {
     const time = record.execution_time;
-    if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
+    // Past a billion seconds (32 years) a duration is no run's; sums of
+    // such values would overflow the figures.
+    if (typeof time !== 'number' || !(time >= 0 && time <= MAX_SECONDS)) {
       throw new TrackerFormatError(
         `${path}.execution_time`,
-        'a non-negative number of seconds',
+        'a number of seconds from 0 to 1e9',
         time,
       );
     }

@@ -157,17 +157,30 @@ export function replayTracker(
   };
 }
 
+/**
+ * When a record's span ends: its end time, or its start plus its duration;
+ * a record that says it ended (any status but running) without either
+ * ends where it started. Never before its start.
+ */
+function endOf(record: StoredExecution): number | undefined {
+  const fromDuration =
+    record.executionTime === undefined
+      ? undefined
+      : record.startMicros + Math.round(record.executionTime * 1e6);
+  const end =
+    record.endMicros ??
+    fromDuration ??
+    (record.status === 'running' ? undefined : record.startMicros);
+  return end === undefined ? undefined : Math.max(end, record.startMicros);
+}
+
 /** Every start, event and end of the dump, in the order they happened. */
 function timeline(parsed: ReturnType<typeof parseSerializedTracker>): Action[] {
   const actions: Action[] = [];
   for (const [, records] of parsed.routines) {
     for (const record of records) {
       actions.push({ kind: 'start', micros: record.startMicros, record });
-      const end =
-        record.endMicros ??
-        (record.executionTime === undefined
-          ? undefined
-          : record.startMicros + Math.round(record.executionTime * 1e6));
+      const end = endOf(record);
       if (end !== undefined) actions.push({ kind: 'end', micros: end, record });
     }
   }

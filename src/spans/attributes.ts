@@ -79,8 +79,7 @@ class Flattener {
         this._put(key, this._cut(value));
         return;
       case 'number':
-        // NaN and the infinities have no JSON form; OTLP/JSON would lose them.
-        this._put(key, Number.isFinite(value) ? value : String(value));
+        this._put(key, isExportableNumber(value) ? value : String(value));
         return;
       case 'boolean':
         this._put(key, value);
@@ -261,6 +260,17 @@ class Flattener {
 }
 
 /**
+ * Whether a number can travel as an OTLP attribute as it is. NaN and the
+ * infinities have no JSON form. A whole number is sent as a 64-bit integer,
+ * so one beyond the range of safe integers would be refused by the
+ * backend (and, with it, the whole batch); such numbers go as text.
+ */
+function isExportableNumber(value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  return !Number.isInteger(value) || Number.isSafeInteger(value);
+}
+
+/**
  * The primitive type all `items` share, or `undefined` when they are mixed,
  * include other types or non-finite numbers: such arrays are not valid
  * attribute values.
@@ -275,7 +285,9 @@ function homogeneousKind(
   }
   for (const item of items) {
     if (typeof item !== kind) return undefined;
-    if (kind === 'number' && !Number.isFinite(item)) return undefined;
+    if (kind === 'number' && !isExportableNumber(item as number)) {
+      return undefined;
+    }
   }
   return kind;
 }

@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { diag, DiagLogLevel, trace, type DiagLogger } from '@opentelemetry/api';
 
 import { replayTracker } from '../../replay/replay-tracker.js';
 import { setupTracing } from '../../setup/setup-tracing.js';
@@ -6,6 +6,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from '../../version.js';
 import { CliError } from '../cli-error.js';
 import { readDump } from '../files.js';
 import { startProgress } from '../progress.js';
+import type { ExecutionTracker } from '../../tracker/execution-tracker.js';
 import type { Command } from './command.js';
 
 /** `replay <dump.json>`: a recorded run, exported as the trace it was. */
@@ -33,14 +34,40 @@ Options:
   },
   async run({ positionals, values, out, err, interactive }) {
     const [path] = positionals;
-    const { data } = await readDump(path as string);
+    const endpoint = values.endpoint as string | undefined;
+    if (endpoint !== undefined && !isHttpUrl(endpoint)) {
+      throw new CliError(
+        `--endpoint: expected an http or https URL, received ${JSON.stringify(endpoint)}`,
+        2,
+      );
+    }
+    const { data, tracker } = await readDump(path as string);
 
+    // What the set-up has to say (an OTEL_* variable it ignores, say) is
+    // for the user running the command: it goes to standard error.
+    // TODO: this replaces an application's own diag logger when the command
+    // runs inside another program through main(); a scoped logger would not.
+    diag.setLogger(stderrLogger(err), {
+      logLevel: DiagLogLevel.WARN,
+      suppressOverrideMessage: true,
+    });
     const tracing = setupTracing({
-      endpoint: values.endpoint as string | undefined,
+      endpoint,
       serviceName: values['service-name'] as string | undefined,
       defaultServiceName: 'execution-tracker',
       exitHooks: false,
+      // Every span of the dump is made at once; the queue must hold them
+      // all, or a large dump would lose what does not fit.
+      maxQueueSize: Math.max(8192, spanCount(tracker) + 1),
     });
+    // Export failures are summed up in the one line below instead.
+    diag.disable();
+    if (tracing.disabled) {
+      await tracing.shutdown();
+      throw new CliError(
+        'tracing is disabled (OTEL_SDK_DISABLED=true): nothing was sent',
+      );
+    }
     try {
       const summary = replayTracker(data, {
         tracer: trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
@@ -51,7 +78,12 @@ Options:
       await tracing.shutdown();
       progress?.stop();
 
-      const { exportedSpans, lastError } = tracing.stats;
+      const { exportedSpans, lastError, failedRequests } = tracing.stats;
+      if (exportedSpans < summary.spans && failedRequests === 0) {
+        throw new CliError(
+          `${summary.spans - exportedSpans} of ${summary.spans} spans were not sampled, so not sent (see OTEL_TRACES_SAMPLER)`,
+        );
+      }
       if (exportedSpans < summary.spans) {
         throw new CliError(
           `could not deliver ${summary.spans - exportedSpans} of ${summary.spans} spans to ${tracing.endpoint}: ${lastError ?? 'the backend did not answer'}`,
@@ -67,3 +99,31 @@ Options:
     }
   },
 };
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The spans a replay makes: one per execution, and the root. */
+function spanCount(tracker: ExecutionTracker): number {
+  return tracker.getPerformanceMetrics().total_executions + 1;
+}
+
+function stderrLogger(err: (text: string) => void): DiagLogger {
+  // A component logger passes its name first and the message after it.
+  const line = (message: string, ...args: unknown[]): void => {
+    err(`execution-tracker: ${[message, ...args.map(String)].join(' ')}\n`);
+  };
+  return {
+    error: line,
+    warn: line,
+    info: () => undefined,
+    debug: () => undefined,
+    verbose: () => undefined,
+  };
+}

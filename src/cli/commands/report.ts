@@ -1,5 +1,6 @@
 import { formatPerformanceTable } from '../performance-table.js';
 import { readDump } from '../files.js';
+import { printable } from '../printable.js';
 import type { Command } from './command.js';
 
 /** `report <dump.json> [--json]`: the performance of a recorded run. */
@@ -22,7 +23,7 @@ Options:
     out(
       values.json === true
         ? `${JSON.stringify(metrics, null, 2)}\n`
-        : `flow ${metrics.flow_id}\n\n${formatPerformanceTable(metrics)}`,
+        : `flow ${printable(metrics.flow_id)}\n\n${formatPerformanceTable(metrics)}`,
     );
     return 0;
   },

@@ -1,0 +1,109 @@
+// Bug: a number that is an integer but outside int64 (1e19, 1e308,
+// 2**63, a JSON literal such as 123456789012345678901234567890) in params,
+// a result or event data is exported as an attribute unchanged. The SDK
+// encodes every integer-valued number as OTLP `intValue`, the collector
+// rejects the whole request with 400 Bad Request, and every span of the
+// batch is lost, not just the one with the odd value: live tracking with
+// setupTracing drops the whole trace (stats: droppedSpans 22,
+// lastError "Bad Request"), and `replay` fails with "could not deliver 2
+// of 2 spans …: Bad Request".
+// README: "Values become valid attributes whatever they are".
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ExecutionTracker } from '../../../src/index.js';
+import { createInMemoryTracing } from '../../support/in-memory-tracing.js';
+import {
+  startJaeger,
+  waitForTrace,
+  type JaegerInstance,
+} from '../../support/jaeger.js';
+import { cli, scratch } from './helpers.js';
+
+const INT64_MAX = 2 ** 63;
+
+/** Whether the SDK can put `value` on the wire as a valid OTLP AnyValue. */
+function encodable(value: unknown): boolean {
+  const values = Array.isArray(value) ? value : [value];
+  return values.every(
+    (v) =>
+      typeof v !== 'number' ||
+      !Number.isInteger(v) ||
+      (v < INT64_MAX && v >= -INT64_MAX),
+  );
+}
+
+describe('integers beyond int64 in recorded values', () => {
+  it('are exported as attributes that OTLP can carry', () => {
+    const tracing = createInMemoryTracing();
+    const tracker = new ExecutionTracker({
+      flowId: 'big-ints',
+      tracer: tracing.tracer,
+    });
+    const run = tracker.recordRoutineStart('upload', {
+      bytes: 1e19,
+      huge: 1e308,
+      list: [1, 1e20],
+    });
+    run.recordEvent('done', null, { offset: -(2 ** 64) });
+    run.end('completed', { total: 2 ** 70 });
+    tracker.end();
+
+    const span = tracing.span('upload');
+    const bad = Object.entries(span.attributes).filter(
+      ([, value]) => !encodable(value),
+    );
+    for (const event of span.events) {
+      for (const entry of Object.entries(event.attributes ?? {})) {
+        if (!encodable(entry[1])) bad.push(entry);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe('replay of a dump holding a large integer, into a real Jaeger', () => {
+  const files = scratch('bigint');
+  let jaeger: JaegerInstance;
+  beforeAll(async () => {
+    jaeger = await startJaeger();
+  });
+  afterAll(async () => {
+    await jaeger.stop();
+    files.cleanup();
+  });
+
+  it('delivers the trace', async () => {
+    const path = files.file(
+      'bigint.json',
+      JSON.stringify({
+        flow_id: 'bigint',
+        routine_executions: {
+          load: [
+            {
+              routine_id: 'load',
+              start_time: '2026-01-01T00:00:00+00:00',
+              params: { bytes: 1e19 },
+              status: 'completed',
+              end_time: '2026-01-01T00:00:01+00:00',
+              execution_time: 1,
+            },
+          ],
+        },
+        event_flow: [],
+      }),
+    );
+    const { code, out, err } = await cli(
+      'replay',
+      path,
+      '--endpoint',
+      `${jaeger.otlpHttpEndpoint}/v1/traces`,
+      '--service-name',
+      'trial-bigint',
+    );
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const traceId = /trace id ([0-9a-f]{32})/.exec(out)?.[1] ?? '';
+    const trace = await waitForTrace(jaeger.queryUrl, traceId, { spans: 2 });
+    expect(trace.spans).toHaveLength(2);
+  }, 60_000);
+});
