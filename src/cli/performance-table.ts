@@ -56,9 +56,18 @@ export function formatPerformanceTable(metrics: PerformanceMetrics): string {
       .join('  ')
       .trimEnd(),
   );
+  // The failed column counts `failed` only, as routilux does; executions
+  // that erred and let the flow go on are counted here, and so are the
+  // ones still running, so that no execution goes unmentioned.
+  const continued = metrics.status_counts.error_continued ?? 0;
   const summary =
     `${metrics.total_executions} executions of ${metrics.total_routines} routines, ` +
-    `${metrics.status_counts.failed ?? 0} failed, ${metrics.total_events} events, ` +
+    `${metrics.status_counts.failed ?? 0} failed, ` +
+    (continued > 0 ? `${continued} continued after an error, ` : '') +
+    (metrics.running_executions > 0
+      ? `${metrics.running_executions} still running, `
+      : '') +
+    `${metrics.total_events} events, ` +
     `${metrics.wall_time.toFixed(3)} s wall time, ` +
     `${metrics.throughput.toFixed(1)} executions/s`;
   const footnote =

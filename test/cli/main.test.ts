@@ -126,6 +126,17 @@ describe('report', () => {
     });
   });
 
+  it('names executions that continued after an error or still run', async () => {
+    const statuses = await run('report', vectorFile('statuses'));
+    expect(statuses.out).toContain(
+      '3 executions of 3 routines, 0 failed, 1 continued after an error, 0 events',
+    );
+    const open = await run('report', vectorFile('running_left_open'));
+    expect(open.out).toContain(
+      '2 executions of 1 routines, 0 failed, 1 still running',
+    );
+  });
+
   it('reports the large real routilux chain', async () => {
     const result = await run('report', vectorFile('routilux_chain'), '--json');
     const metrics = JSON.parse(result.out) as PerformanceMetrics;

@@ -1,0 +1,118 @@
+/**
+ * 2. The mirror alone (a tracker whose tracer records nothing) against
+ * raw OpenTelemetry on a recording SDK.
+ */
+import { measureSideBySide, ratioOf, type Contender } from '../measure.js';
+import { nonRecordingTracer, RecordingSdk } from '../otel.js';
+import { target, type Row, type ScenarioContext } from '../results.js';
+import type { ScenarioResult } from '../results.js';
+import {
+  benchTracker,
+  RawInstrumentation,
+  realisticParams,
+  smallParams,
+  trackerExecution,
+  type ParamsFactory,
+} from '../workload.js';
+
+/** Mirror alone / raw OpenTelemetry. */
+export const MIRROR_TARGET = 0.1;
+
+export async function runMirror(
+  context: ScenarioContext,
+): Promise<ScenarioResult> {
+  const started = performance.now();
+  const { profile } = context;
+  const sdk = new RecordingSdk();
+  const tracker = benchTracker({ tracer: nonRecordingTracer() });
+  const raw = new RawInstrumentation(sdk.tracer);
+  const pair = (params: ParamsFactory): Contender[] => [
+    { name: 'mirror', op: trackerExecution(tracker, params) },
+    { name: 'raw', op: raw.execution(params) },
+  ];
+  const options = {
+    profile,
+    batch: profile.executionsPerSample,
+    betweenRounds: () => sdk.flush(),
+  };
+
+  context.log('mirror alone and raw OpenTelemetry, one small param');
+  const [smallMirror, smallRaw] = await measureSideBySide(
+    pair(smallParams),
+    options,
+  );
+  context.log('mirror alone and raw OpenTelemetry, realistic params');
+  const [paramsMirror, paramsRaw] = await measureSideBySide(
+    pair(realisticParams),
+    options,
+  );
+  tracker.end();
+  raw.end();
+  await sdk.shutdown();
+
+  if (!smallMirror || !smallRaw || !paramsMirror || !paramsRaw) {
+    throw new Error('mirror: a contender is missing');
+  }
+  const small = ratioOf(smallMirror, smallRaw);
+  const withParams = ratioOf(paramsMirror, paramsRaw);
+  const rows: Row[] = [
+    {
+      key: 'mirror_ns',
+      label: 'mirror alone, per execution',
+      value: smallMirror.ns,
+      unit: 'ns',
+    },
+    {
+      key: 'raw_ns',
+      label: 'raw OpenTelemetry, per execution',
+      value: smallRaw.ns,
+      unit: 'ns',
+    },
+    {
+      key: 'mirror_over_raw',
+      label: 'mirror alone / raw',
+      value: small.value,
+      unit: 'ratio',
+      spread: [small.min, small.max],
+      target: target(small.value, 'at most', MIRROR_TARGET),
+    },
+    {
+      key: 'mirror_params_ns',
+      label: 'mirror alone, realistic params',
+      value: paramsMirror.ns,
+      unit: 'ns',
+    },
+    {
+      key: 'raw_params_ns',
+      label: 'raw OpenTelemetry, realistic params',
+      value: paramsRaw.ns,
+      unit: 'ns',
+    },
+    {
+      key: 'mirror_over_raw_params',
+      label: 'mirror alone / raw, realistic params',
+      value: withParams.value,
+      unit: 'ratio',
+      spread: [withParams.min, withParams.max],
+    },
+  ];
+  return {
+    id: 'mirror',
+    title:
+      'The mirror alone (non-recording tracer, no SDK registered) against raw OpenTelemetry',
+    rows,
+    notes: [
+      'the tracker is given trace.getTracer() with no SDK registered: its spans record nothing',
+      'raw OpenTelemetry records on the SDK of scenario 1 (BatchSpanProcessor, no-op exporter)',
+    ],
+    data: {
+      small: { mirror: smallMirror, raw: smallRaw, ratio: small },
+      realisticParams: {
+        mirror: paramsMirror,
+        raw: paramsRaw,
+        ratio: withParams,
+      },
+    },
+    seconds: (performance.now() - started) / 1000,
+  };
+}
