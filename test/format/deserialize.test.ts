@@ -451,13 +451,13 @@ describe('parseSerializedTracker: errors', () => {
     expectFormatError(
       withRecord({ execution_time: -0.5 }),
       'routine_executions.worker[0].execution_time',
-      'a non-negative number of seconds',
+      'a number of seconds from 0 to 1e9',
       'number -0.5',
     );
     expectFormatError(
       withRecord({ execution_time: '0.5' }),
       'routine_executions.worker[0].execution_time',
-      'a non-negative number of seconds',
+      'a number of seconds from 0 to 1e9',
       'the string "0.5"',
     );
   });
