@@ -29,6 +29,7 @@ import {
   type AttributeLimits,
   type ConversionTally,
 } from './attributes.js';
+import { SpanTag } from './span-tags.js';
 import { cutString, errorMessage, isError } from '../internal/values.js';
 
 /** What the span bridge needs to know of a tracker. */
@@ -42,6 +43,9 @@ export interface SpanBridgeOptions {
   readonly captureEventData: boolean;
   readonly limits: AttributeLimits;
 }
+
+/** Which bridge started a span. */
+const OWNER = new SpanTag<SpanBridge>('otel-execution-tracker.bridge');
 
 /** Event targets whose latest sender is remembered, for the parent rule. */
 const MAX_REMEMBERED_TARGETS = 10_000;
@@ -72,8 +76,6 @@ export class RoutineSpan {
 export class SpanBridge {
   private _root: Span | undefined;
   private _ended = false;
-  // Spans this tracker started, to tell its own active span from another's.
-  private readonly _own = new WeakSet<Span>();
   // For each routine, the span that emitted the latest event sent to it.
   private readonly _causes = new Map<string, Span>();
 
@@ -97,7 +99,7 @@ export class SpanBridge {
     const root = this._rootAt(micros);
     const active = trace.getSpan(context.active());
     const parent =
-      active !== undefined && this._own.has(active)
+      active !== undefined && this.owns(active)
         ? active
         : (this._causes.get(routineId) ?? root);
 
@@ -122,7 +124,7 @@ export class SpanBridge {
       { startTime: toHrTime(micros), attributes },
       trace.setSpan(context.active(), parent),
     );
-    this._own.add(span);
+    OWNER.set(span, this);
     return new RoutineSpan(span, tally);
   }
 
@@ -223,6 +225,11 @@ export class SpanBridge {
     span.addEvent(this._cut(eventName), attributes, toHrTime(micros));
   }
 
+  /** Whether `span` is one of this run's: to tell its active span from another's. */
+  owns(span: Span): boolean {
+    return OWNER.get(span) === this;
+  }
+
   /** The context in which work nests under `routineSpan`. */
   contextFor(routineSpan: RoutineSpan): Context {
     return trace.setSpan(context.active(), routineSpan.span);
@@ -278,7 +285,7 @@ export class SpanBridge {
       },
       parentContext ?? context.active(),
     );
-    this._own.add(root);
+    OWNER.set(root, this);
     this._root = root;
     // A run that was ended before its first record still gets a whole
     // trace: the records join a root that is already closed.

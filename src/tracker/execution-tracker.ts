@@ -1,4 +1,4 @@
-import { context, trace, type Span } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 
 import { parseSerializedTracker } from '../format/deserialize.js';
 import { toEventRecord, toExecutionRecord } from '../format/records.js';
@@ -25,6 +25,7 @@ import type {
 } from '../records.js';
 import { KeyRedactor } from '../spans/redaction.js';
 import { SpanBridge } from '../spans/span-bridge.js';
+import { SpanTag } from '../spans/span-tags.js';
 import { AnchoredClock } from './clock.js';
 import {
   DetachedExecution,
@@ -74,9 +75,6 @@ export class ExecutionTracker implements ExecutionOwner {
   >();
   private readonly _once = new OnceLogger();
   private _registered = false;
-  // The execution of each of this tracker's spans, to find the emitter of
-  // an event from the active context.
-  private readonly _executionBySpan = new WeakMap<Span, TrackedExecution>();
   private _ended = false;
 
   /**
@@ -166,7 +164,7 @@ export class ExecutionTracker implements ExecutionOwner {
       const execution = new TrackedExecution(this, stored, routineSpan);
       this._runningOf(id).append(execution);
       if (routineSpan !== undefined) {
-        this._executionBySpan.set(routineSpan.span, execution);
+        EXECUTION.set(routineSpan.span, execution);
       }
       return execution;
     } catch (error) {
@@ -524,7 +522,9 @@ export class ExecutionTracker implements ExecutionOwner {
     if (named !== undefined && !named.ended) return named;
     const active = trace.getSpan(context.active());
     const current =
-      active === undefined ? undefined : this._executionBySpan.get(active);
+      active !== undefined && this._spans.owns(active)
+        ? EXECUTION.get(active)
+        : undefined;
     if (current?.routineId === source && !current.ended) {
       return current;
     }
@@ -644,6 +644,11 @@ function serializesAsObject(value: unknown): value is Record<string, unknown> {
     return false;
   }
 }
+
+/** The execution of each of the tracker's spans, to find an event's emitter. */
+const EXECUTION = new SpanTag<TrackedExecution>(
+  'otel-execution-tracker.execution',
+);
 
 /** An id's text: strings as they are, numbers and booleans as text. */
 function idText(id: unknown): string | undefined {
