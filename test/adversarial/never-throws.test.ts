@@ -1,7 +1,7 @@
 // Adversarial tests: "Recording never throws" (README, "Recording never
 // throws"), "trackRoutine rethrows the error of the function it runs,
 // unchanged", and "This and deserialize are the only places the tracker
-// throws". Each failing test here is a finding.
+// throws".
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 

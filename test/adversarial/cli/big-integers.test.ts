@@ -1,13 +1,7 @@
-// Bug: a number that is an integer but outside int64 (1e19, 1e308,
-// 2**63, a JSON literal such as 123456789012345678901234567890) in params,
-// a result or event data is exported as an attribute unchanged. The SDK
-// encodes every integer-valued number as OTLP `intValue`, the collector
-// rejects the whole request with 400 Bad Request, and every span of the
-// batch is lost, not just the one with the odd value: live tracking with
-// setupTracing drops the whole trace (stats: droppedSpans 22,
-// lastError "Bad Request"), and `replay` fails with "could not deliver 2
-// of 2 spans …: Bad Request".
-// README: "Values become valid attributes whatever they are".
+// Whole numbers beyond the safe integer range (1e19, 2**63, a huge JSON
+// literal) in params, results or event data: OTLP would send them as 64-bit
+// integers, which a backend refuses with the whole batch, so they must be
+// exported as text, live and in replay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ExecutionTracker } from '../../../src/index.js';

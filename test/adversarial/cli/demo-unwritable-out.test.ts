@@ -1,10 +1,6 @@
-// Bug: `npm run demo` crashes with an uncaught exception and a stack trace
-// when out/ cannot be created (here: a file named out is in the way). The
-// report routine's failure is handled ("the audit stopped: routine report
-// failed …"), but main.ts then calls writeFileAtomic for the serialized run
-// with no handling, and Node prints the EEXIST error with its stack.
-// The demo runs on a copy of examples/ and src/ so that the project's own
-// out/ is left alone.
+// `npm run demo` when out/ cannot be created (a file named out is in the
+// way): the run ends with a line saying so and a non-zero exit, not an
+// uncaught exception.
 import { spawnSync } from 'node:child_process';
 import {
   cpSync,

@@ -1,12 +1,6 @@
-// Bug in the reference flow runtime (examples/flow-runtime/run.ts): what a
-// handler throws is passed to execution.end() as it is. The tracker keeps
-// an Error's message or a string, and anything else "as text", so a thrown
-// plain object is recorded (and exported as the span's status message and
-// exception) as "[object Object]", and a thrown null or undefined leaves a
-// failed record with no error at all. The runtime has messageOf() for
-// exactly these ("handlers can throw strings, plain objects or null as
-// well as Errors") and uses it for the run's outcome and the error event,
-// so the record and the trace say less than the runtime knows.
+// The reference flow runtime records what a handler throws by its content:
+// a plain object, null or undefined must not become "[object Object]" or
+// no error at all.
 import { describe, expect, it } from 'vitest';
 
 import { Flow, messageOf } from '../../../examples/flow-runtime/index.js';

@@ -1,11 +1,6 @@
-// Bug: deserialize accepts any finite non-negative execution_time, but the
-// aggregates overflow: two records of 1e308 s make total_execution_time
-// Infinity. `report` then prints "Infinity" and "NaN%" and marks no
-// bottleneck, `report --json` prints null where getPerformanceMetrics
-// promises numbers, and the timeline shows "NaN%" and a duration of
-// "1.6666666666666665e+306 min" for a bar half a second long.
-// Expected: either the dump is refused, naming the field (as a negative
-// execution_time is), or the figures stay numbers.
+// Durations no run has (1e308 s) would overflow the figures into Infinity
+// and NaN: deserialize refuses them, so report and timeline never show such
+// figures.
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { cli, scratch } from './helpers.js';

@@ -1,16 +1,7 @@
-// Bugs in how `replay` reports its configuration:
-// 1. An invalid OTEL_EXPORTER_OTLP_ENDPOINT (a typo) is dropped without a
-//    word and the run goes to http://127.0.0.1:4318/v1/traces instead; the
-//    README promises "an invalid one with a warning", but the warning goes
-//    to the OpenTelemetry diag logger, which the command never shows.
-// 2. With OTEL_TRACES_SAMPLER=always_off or OTEL_SDK_DISABLED=true nothing
-//    is ever sent, yet the command fails with "could not deliver 4 of 4
-//    spans to …: the backend did not answer": it blames a backend that was
-//    never contacted.
-// 3. A bad --endpoint is a wrong invocation (README: exit 2), yet it exits
-//    1 with "setupTracing option endpoint: expected an http or https URL,
-//    received "[unparsable URL]"": an API name the user never typed, and
-//    not the value they did type.
+// How `replay` reports its configuration: OTEL_* variables it ignores are
+// named on standard error; a sampler or a disabled SDK that sent nothing is
+// not blamed on the backend; a malformed --endpoint is a usage error that
+// shows what was given.
 import { readFileSync } from 'node:fs';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,10 +1,5 @@
-// Bug: `execution-tracker replay` cannot replay a dump of more than about
-// 9,000 executions. replayTracker starts every span synchronously, the batch
-// span processor's queue (8192 by default) overflows and drops the rest,
-// and the command then blames the backend: "could not deliver 785 of 10001
-// spans to …: the backend did not answer", although the backend took
-// everything it was sent. The tracker's own default bound is 10,000
-// executions per routine, so ordinary dumps are past this limit.
+// `replay` of a dump larger than the default export queue (8192 spans)
+// must deliver every span: the queue is sized for the whole dump.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {

@@ -1,11 +1,5 @@
-// Bug: a record whose status is final ("completed") but whose end_time is
-// missing, or earlier than its start_time, is accepted by deserialize and
-// counted as completed by `report` (100% success), but replayTracker
-// exports it as flow.routine.status = "running" with
-// flow.routine.incomplete = true: the trace contradicts the record and the
-// report. README: executions "still running in the dump" are the ones
-// ended and marked incomplete; flow.routine.status is "the status it ended
-// with".
+// A record whose status is final but whose end_time is missing or before
+// its start is replayed as ended with that status, not as running.
 import { describe, expect, it } from 'vitest';
 
 import { replayTracker } from '../../../src/index.js';

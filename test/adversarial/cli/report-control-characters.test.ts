@@ -1,9 +1,6 @@
-// Bug: `report` writes the flow id and routine ids of the dump to the
-// terminal as they are, control characters included, so a dump can clear
-// the screen, retitle the terminal or forge lines (ESC, BEL, CR, newline).
-// The bad-field path of a format error is quoted ("routine_executions["a\u001b[2J"]"),
-// but the table is not. Likewise a file that is not JSON gets its first
-// bytes echoed raw in the error line, through JSON.parse's message.
+// `report` and the command line's errors never write control characters
+// from a dump or a file to the terminal (ESC, BEL, CR, newline): they are
+// shown escaped, so a dump cannot clear the screen or forge lines.
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { cli, scratch } from './helpers.js';

@@ -1,14 +1,6 @@
-// Bugs in how `timeline -o` writes its file ("written to a temporary file
-// and renamed, so they appear whole or not at all"):
-// 1. An output path whose folder is a regular file gets an error line that
-//    is not the command's own: "execution-tracker: Error: ENOTDIR: not a
-//    directory, lstat '<dir>/.x.html.<hex>.tmp'". The clean-up
-//    `rm(temporary, { force: true })` throws ENOTDIR (force only ignores
-//    ENOENT) and masks the "cannot write <path>: …" line.
-// 2. Interrupted while the page is being written (Ctrl-C, SIGTERM), it
-//    leaves the partial temporary file `.<name>.<hex>.tmp` behind (seen
-//    with a real SIGTERM 1.58 s into `timeline` of a 10^5-execution dump:
-//    a 1.5 MB `.big.html.<hex>.tmp`). Runs the built CLI (npm run build).
+// How `timeline -o` writes its file, whole or not at all: a path it cannot
+// write gets the command's own one-line error, and an interrupted write
+// leaves no temporary file behind.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
