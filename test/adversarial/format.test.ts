@@ -123,8 +123,8 @@ describe('figures recomputed from a dump', () => {
     loaded.recordRoutineEnd('a', 'completed');
     const record = loaded.routineExecutions.get('a')?.[0];
     const perf = loaded.getRoutinePerformance('a');
-    // The loaded 100 s is added at load time, and the real duration again
-    // at the end: one execution, two durations.
+    // The stale 100 s of the still running record is not counted; only the
+    // duration it ends with is: one execution, one duration.
     expect(perf?.total_execution_time).toBe(record?.execution_time);
     expect(perf?.max_execution_time).toBe(record?.execution_time);
   });

@@ -147,7 +147,7 @@ describe('trackRoutine with hostile return values and errors', () => {
   it('awaiting a minimal thenable through trackRoutine yields its value', async () => {
     const tracker = new ExecutionTracker('thenable');
     // A valid Promises/A+ thenable whose then() returns nothing: `await`
-    // on it gives 42, but trackRoutine returns what then() returned.
+    // on it gives 42, and so must awaiting what trackRoutine returns.
     const thenable = {
       then(resolve: (value: number) => void): void {
         resolve(42);
