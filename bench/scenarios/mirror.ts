@@ -2,18 +2,17 @@
  * 2. The mirror alone (a tracker whose tracer records nothing) against
  * raw OpenTelemetry on a recording SDK.
  */
-import { measureSideBySide, ratioOf, type Contender } from '../measure.js';
+import { ratioOf, type Contender } from '../measure.js';
 import { nonRecordingTracer, RecordingSdk } from '../otel.js';
 import { target, type Row, type ScenarioContext } from '../results.js';
 import type { ScenarioResult } from '../results.js';
 import {
   benchTracker,
   RawInstrumentation,
-  realisticParams,
-  smallParams,
   trackerExecution,
   type ParamsFactory,
 } from '../workload.js';
+import { measureBothParamSizes } from './param-sizes.js';
 
 /** Mirror alone / raw OpenTelemetry. */
 export const MIRROR_TARGET = 0.1;
@@ -22,7 +21,6 @@ export async function runMirror(
   context: ScenarioContext,
 ): Promise<ScenarioResult> {
   const started = performance.now();
-  const { profile } = context;
   const sdk = new RecordingSdk();
   const tracker = benchTracker({ tracer: nonRecordingTracer() });
   const raw = new RawInstrumentation(sdk.tracer);
@@ -30,22 +28,14 @@ export async function runMirror(
     { name: 'mirror', op: trackerExecution(tracker, params) },
     { name: 'raw', op: raw.execution(params) },
   ];
-  const options = {
-    profile,
-    batch: profile.executionsPerSample,
-    betweenRounds: () => sdk.flush(),
-  };
-
-  context.log('mirror alone and raw OpenTelemetry, one small param');
-  const [smallMirror, smallRaw] = await measureSideBySide(
-    pair(smallParams),
-    options,
+  const runs = await measureBothParamSizes(
+    context,
+    sdk,
+    'mirror alone and raw OpenTelemetry',
+    pair,
   );
-  context.log('mirror alone and raw OpenTelemetry, realistic params');
-  const [paramsMirror, paramsRaw] = await measureSideBySide(
-    pair(realisticParams),
-    options,
-  );
+  const [smallMirror, smallRaw] = runs.small;
+  const [paramsMirror, paramsRaw] = runs.realistic;
   tracker.end();
   raw.end();
   await sdk.shutdown();

@@ -9,7 +9,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 
-import { measureSideBySide, ratioOf, type Contender } from '../measure.js';
+import { ratioOf, type Contender } from '../measure.js';
 import { RecordingSdk } from '../otel.js';
 import { target, type Row, type ScenarioContext } from '../results.js';
 import type { ScenarioResult } from '../results.js';
@@ -17,10 +17,10 @@ import {
   benchTracker,
   RawInstrumentation,
   realisticParams,
-  smallParams,
   trackerExecution,
   type ParamsFactory,
 } from '../workload.js';
+import { measureBothParamSizes } from './param-sizes.js';
 
 /** Full tracker / raw, with one small param and with realistic params. */
 export const OVERHEAD_TARGET = 1.15;
@@ -30,7 +30,6 @@ export async function runOverhead(
   context: ScenarioContext,
 ): Promise<ScenarioResult> {
   const started = performance.now();
-  const { profile } = context;
   const parity = checkParity();
   const sdk = new RecordingSdk();
   const tracker = benchTracker({ tracer: sdk.tracer });
@@ -57,22 +56,14 @@ export async function runOverhead(
       },
     ];
   };
-  const options = {
-    profile,
-    batch: profile.executionsPerSample,
-    betweenRounds: () => sdk.flush(),
-  };
-
-  context.log('tracker and raw OpenTelemetry, one small param');
-  const [smallTracker, smallRaw] = await measureSideBySide(
-    pair(smallParams),
-    options,
+  const runs = await measureBothParamSizes(
+    context,
+    sdk,
+    'tracker and raw OpenTelemetry',
+    pair,
   );
-  context.log('tracker and raw OpenTelemetry, realistic params');
-  const [paramsTracker, paramsRaw] = await measureSideBySide(
-    pair(realisticParams),
-    options,
-  );
+  const [smallTracker, smallRaw] = runs.small;
+  const [paramsTracker, paramsRaw] = runs.realistic;
 
   tracker.end();
   raw.end();

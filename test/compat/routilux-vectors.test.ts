@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -8,24 +6,7 @@ import {
   type RoutinePerformance,
   type SerializedTracker,
 } from '../../src/index.js';
-
-/** One case of the reference file written by routilux 0.11.0. */
-interface Vector {
-  name: string;
-  calls: unknown[][] | null;
-  serialized: SerializedTracker;
-  reference: {
-    routine_performance: Record<string, Partial<RoutinePerformance> | null>;
-    flow_performance: FlowPerformance;
-  };
-}
-
-const fixture = JSON.parse(
-  readFileSync(
-    new URL('../fixtures/routilux/routilux-0.11.0.json', import.meta.url),
-    'utf8',
-  ),
-) as { vectors: Vector[] };
+import { routiluxVectors } from '../support/routilux-vectors.js';
 
 /**
  * The flow figures by this library's definition, recomputed from the dump:
@@ -48,7 +29,7 @@ function documentedFlowPerformance(data: SerializedTracker): FlowPerformance {
 
 describe('routilux 0.11.0 reference vectors', () => {
   it('are all present', () => {
-    expect(fixture.vectors.map((v) => v.name)).toEqual([
+    expect(routiluxVectors.map((v) => v.name)).toEqual([
       'single_completed',
       'repeated_with_failure',
       'end_without_start',
@@ -60,7 +41,7 @@ describe('routilux 0.11.0 reference vectors', () => {
     ]);
   });
 
-  for (const vector of fixture.vectors) {
+  for (const vector of routiluxVectors) {
     describe(vector.name, () => {
       const tracker = ExecutionTracker.deserialize(vector.serialized);
 
@@ -155,7 +136,7 @@ describe('routilux 0.11.0 reference vectors', () => {
   }
 
   it('shows the deliberate difference from routilux in repeated_with_failure', () => {
-    const vector = fixture.vectors.find(
+    const vector = routiluxVectors.find(
       (v) => v.name === 'repeated_with_failure',
     );
     const tracker = ExecutionTracker.deserialize(vector?.serialized);

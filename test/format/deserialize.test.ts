@@ -1,22 +1,8 @@
-import { readFileSync } from 'node:fs';
-
 import { describe, expect, it } from 'vitest';
 
 import { TrackerFormatError } from '../../src/errors.js';
 import { parseSerializedTracker } from '../../src/format/deserialize.js';
-import type { SerializedTracker } from '../../src/records.js';
-
-interface Vector {
-  readonly name: string;
-  readonly serialized: SerializedTracker;
-}
-
-const FIXTURE = JSON.parse(
-  readFileSync(
-    new URL('../fixtures/routilux/routilux-0.11.0.json', import.meta.url),
-    'utf8',
-  ),
-) as { vectors: Vector[] };
+import { routiluxVectors } from '../support/routilux-vectors.js';
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{6})$/;
 
@@ -119,20 +105,7 @@ function expectFormatError(
 }
 
 describe('parseSerializedTracker: routilux dumps', () => {
-  it('has the vectors this suite expects', () => {
-    expect(FIXTURE.vectors.map((vector) => vector.name)).toEqual([
-      'single_completed',
-      'repeated_with_failure',
-      'end_without_start',
-      'statuses',
-      'running_left_open',
-      'events_only',
-      'multi_routine_flow',
-      'routilux_chain',
-    ]);
-  });
-
-  it.each(FIXTURE.vectors.map((vector) => [vector.name, vector] as const))(
+  it.each(routiluxVectors.map((vector) => [vector.name, vector] as const))(
     'reads the %s vector field by field',
     (_name, vector) => {
       const dump = vector.serialized;

@@ -11,7 +11,7 @@ import {
   waitForTrace,
   type JaegerInstance,
 } from '../../support/jaeger.js';
-import { cli, scratch } from './helpers.js';
+import { replayInto, scratch } from './helpers.js';
 
 const INT64_MAX = 2 ** 63;
 
@@ -86,17 +86,13 @@ describe('replay of a dump holding a large integer, into a real Jaeger', () => {
         event_flow: [],
       }),
     );
-    const { code, out, err } = await cli(
-      'replay',
+    const { code, err, traceId } = await replayInto(
+      jaeger.otlpHttpEndpoint,
       path,
-      '--endpoint',
-      `${jaeger.otlpHttpEndpoint}/v1/traces`,
-      '--service-name',
       'trial-bigint',
     );
     expect(err).toBe('');
     expect(code).toBe(0);
-    const traceId = /trace id ([0-9a-f]{32})/.exec(out)?.[1] ?? '';
     const trace = await waitForTrace(jaeger.queryUrl, traceId, { spans: 2 });
     expect(trace.spans).toHaveLength(2);
   }, 60_000);

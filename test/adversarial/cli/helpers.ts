@@ -105,3 +105,24 @@ export function dumpOf(
     performance_metrics: {},
   });
 }
+
+/**
+ * Replays a dump file into a Jaeger through the command line, and returns
+ * what it printed with the trace id it named.
+ */
+export async function replayInto(
+  otlpHttpEndpoint: string,
+  path: string,
+  service: string,
+): Promise<{ code: number; out: string; err: string; traceId: string }> {
+  const result = await cli(
+    'replay',
+    path,
+    '--endpoint',
+    `${otlpHttpEndpoint}/v1/traces`,
+    '--service-name',
+    service,
+  );
+  const traceId = /trace id ([0-9a-f]{32})/.exec(result.out)?.[1] ?? '';
+  return { ...result, traceId };
+}

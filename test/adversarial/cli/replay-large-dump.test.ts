@@ -7,7 +7,7 @@ import {
   waitForTrace,
   type JaegerInstance,
 } from '../../support/jaeger.js';
-import { cli, dumpOf, scratch } from './helpers.js';
+import { dumpOf, replayInto, scratch } from './helpers.js';
 
 const files = scratch('large');
 let jaeger: JaegerInstance;
@@ -22,18 +22,14 @@ afterAll(async () => {
 describe('replay of a large dump', () => {
   it('sends every span of a 10,000-execution dump to a Jaeger that takes them all', async () => {
     const path = files.file('ten-thousand.json', dumpOf(10_000));
-    const { code, out, err } = await cli(
-      'replay',
+    const { code, out, err, traceId } = await replayInto(
+      jaeger.otlpHttpEndpoint,
       path,
-      '--endpoint',
-      `${jaeger.otlpHttpEndpoint}/v1/traces`,
-      '--service-name',
       'trial-large',
     );
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toContain('sent 10001 spans');
-    const traceId = /trace id ([0-9a-f]{32})/.exec(out)?.[1] ?? '';
     const trace = await waitForTrace(jaeger.queryUrl, traceId, {
       spans: 10_001,
       timeoutMs: 20_000,
