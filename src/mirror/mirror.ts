@@ -39,11 +39,17 @@ export class Mirror {
     private readonly _limits: MirrorLimits,
   ) {}
 
-  /** Opens a running execution record. */
+  /**
+   * Opens a running execution record.
+   *
+   * @param store the routine's store, from {@link storeOf}: a caller that
+   *   keeps it saves a lookup per call
+   */
   start(
     routineId: string,
     params: Record<string, unknown>,
     micros: number,
+    store: RoutineStore = this.storeOf(routineId),
   ): StoredExecution {
     const execution = new StoredExecution(
       this._seq++,
@@ -52,7 +58,7 @@ export class Mirror {
       params,
     );
     this._noteStart(micros);
-    this._store(routineId).add(execution);
+    store.add(execution);
     return execution;
   }
 
@@ -66,6 +72,7 @@ export class Mirror {
     result: unknown,
     error: string | undefined,
     micros: number,
+    store: RoutineStore = this.storeOf(execution.routineId),
   ): void {
     const previousStatus = execution.status;
     execution.status = status;
@@ -75,7 +82,7 @@ export class Mirror {
     execution.executionTime = Math.max(0, micros - execution.startMicros) / 1e6;
 
     this._noteEnd(micros);
-    this._store(execution.routineId).markEnded(execution, previousStatus);
+    store.markEnded(execution, previousStatus);
   }
 
   /**
@@ -86,7 +93,7 @@ export class Mirror {
     this._seq = Math.max(this._seq, execution.seq + 1);
     this._noteStart(execution.startMicros);
     if (execution.endMicros !== undefined) this._noteEnd(execution.endMicros);
-    this._store(routineId).add(execution);
+    this.storeOf(routineId).add(execution);
   }
 
   /** Appends an event record and applies the event bound. */
@@ -187,7 +194,8 @@ export class Mirror {
     };
   }
 
-  private _store(routineId: string): RoutineStore {
+  /** The store of one routine, made on first use. */
+  storeOf(routineId: string): RoutineStore {
     let store = this._routines.get(routineId);
     if (store === undefined) {
       store = new RoutineStore(this._limits.maxExecutionsPerRoutine);

@@ -3,6 +3,15 @@ import { DDSketch } from '@datadog/sketches-js';
 import type { RoutinePerformance } from '../records.js';
 import { CompensatedSum } from './compensated-sum.js';
 
+/** The statuses with a counter of their own, in the order they are listed. */
+const KNOWN_STATUSES = [
+  'running',
+  'completed',
+  'failed',
+  'skipped',
+  'error_continued',
+] as const;
+
 /** The relative accuracy of the percentiles: 1%. */
 const SKETCH_RELATIVE_ACCURACY = 0.01;
 
@@ -17,7 +26,14 @@ export class RoutineStats {
   /** Executions that have ended. */
   ended = 0;
 
-  private readonly _statusCounts = new Map<string, number>();
+  // The statuses engines use get a field each: counting them is an add,
+  // not a hash lookup. Any other status string goes to the map.
+  private _running = 0;
+  private _completed = 0;
+  private _failed = 0;
+  private _skipped = 0;
+  private _errorContinued = 0;
+  private _otherCounts: Map<string, number> | undefined;
   private readonly _sum = new CompensatedSum();
   private _timed = 0;
   private _min = Infinity;
@@ -54,7 +70,20 @@ export class RoutineStats {
 
   /** The number of executions with `status`. */
   count(status: string): number {
-    return this._statusCounts.get(status) ?? 0;
+    switch (status) {
+      case 'running':
+        return this._running;
+      case 'completed':
+        return this._completed;
+      case 'failed':
+        return this._failed;
+      case 'skipped':
+        return this._skipped;
+      case 'error_continued':
+        return this._errorContinued;
+      default:
+        return this._otherCounts?.get(status) ?? 0;
+    }
   }
 
   /** The sum of every duration. */
@@ -62,9 +91,20 @@ export class RoutineStats {
     return this._sum.value;
   }
 
-  /** Executions per status, as a read-only view. */
-  statusCounts(): ReadonlyMap<string, number> {
-    return this._statusCounts;
+  /**
+   * Executions per status, statuses with none left out: the usual ones
+   * first, in a fixed order, then any other in the order it first came.
+   */
+  statusCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const status of KNOWN_STATUSES) {
+      const count = this.count(status);
+      if (count !== 0) counts.set(status, count);
+    }
+    for (const [status, count] of this._otherCounts ?? []) {
+      counts.set(status, count);
+    }
+    return counts;
   }
 
   /** The routine's figures, computed as routilux does. */
@@ -115,8 +155,26 @@ export class RoutineStats {
   }
 
   private _bump(status: string, delta: number): void {
-    const next = (this._statusCounts.get(status) ?? 0) + delta;
-    if (next === 0) this._statusCounts.delete(status);
-    else this._statusCounts.set(status, next);
+    switch (status) {
+      case 'running':
+        this._running += delta;
+        return;
+      case 'completed':
+        this._completed += delta;
+        return;
+      case 'failed':
+        this._failed += delta;
+        return;
+      case 'skipped':
+        this._skipped += delta;
+        return;
+      case 'error_continued':
+        this._errorContinued += delta;
+        return;
+    }
+    const others = (this._otherCounts ??= new Map());
+    const next = (others.get(status) ?? 0) + delta;
+    if (next === 0) others.delete(status);
+    else others.set(status, next);
   }
 }

@@ -1,3 +1,4 @@
+import { RunningList } from '../internal/running-list.js';
 import { Deque } from './deque.js';
 import { RoutineStats } from './routine-stats.js';
 import type { StoredExecution } from './stored.js';
@@ -15,8 +16,8 @@ export class RoutineStore {
   dropped = 0;
 
   private readonly _finished = new Deque<StoredExecution>();
-  // A Set keeps insertion order, so its first element is the oldest.
-  private readonly _running = new Set<StoredExecution>();
+  // Linked through the records: ending one moves it without hashing.
+  private readonly _running = new RunningList<StoredExecution>();
 
   constructor(private readonly _limit: number) {}
 
@@ -30,8 +31,10 @@ export class RoutineStore {
     }
 
     if (execution.ended) this._finished.push(execution);
-    else this._running.add(execution);
-    this._applyBound();
+    else this._running.append(execution);
+    if (this._finished.length + this._running.size > this._limit) {
+      this._applyBound();
+    }
   }
 
   /** Records that `execution`, stored earlier as running, has ended. */
@@ -42,7 +45,7 @@ export class RoutineStore {
     }
 
     if (!execution.retained) return;
-    this._running.delete(execution);
+    this._running.remove(execution);
     this._finished.push(execution);
   }
 
@@ -57,10 +60,9 @@ export class RoutineStore {
     while (this._finished.length + this._running.size > this._limit) {
       let victim = this._finished.shift();
       if (victim === undefined) {
-        const oldest = this._running.values().next();
-        if (oldest.done === true) return;
-        victim = oldest.value;
-        this._running.delete(victim);
+        victim = this._running.oldest;
+        if (victim === undefined) return;
+        this._running.remove(victim);
       }
       victim.retained = false;
       this.dropped++;

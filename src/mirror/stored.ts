@@ -4,8 +4,10 @@
  * public `ExecutionRecord` and `EventRecord` only when read or serialized.
  */
 
+import type { RunningNode } from '../internal/running-list.js';
+
 /** One execution as the mirror holds it. */
-export class StoredExecution {
+export class StoredExecution implements RunningNode<StoredExecution> {
   /** `running` until the execution ends. */
   status = 'running';
   /** End time in epoch microseconds, once ended. */
@@ -18,6 +20,9 @@ export class StoredExecution {
   executionTime: number | undefined = undefined;
   /** Whether the record is still held; aggregates count it either way. */
   retained = true;
+  /** Links in its routine's list of running records, while it runs. */
+  previousRunning: StoredExecution | undefined = undefined;
+  nextRunning: StoredExecution | undefined = undefined;
 
   constructor(
     /** Start order within the tracker, to list records as they started. */

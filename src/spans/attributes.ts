@@ -52,24 +52,22 @@ export function addValueAttributes(
 
 class Flattener {
   private _written = 0;
-  // The objects on the path from the top value to the one being written:
-  // meeting one again means a cycle.
-  private readonly _ancestors = new Set<object>();
+  // The objects on the path from the top value to the one being written,
+  // never more than MAX_FLATTEN_DEPTH + 1: meeting one again means a
+  // cycle. At that size an array beats a Set, and it gives the caller's
+  // objects no identity hash.
+  private readonly _ancestors: object[] = [];
   // Values that JSON text may visit, over the whole captured value: text is
   // cut to maxAttributeLength, and each value takes at least a character,
   // so visiting more is wasted work (and a shared-reference graph or a
-  // sparse array would make it unbounded).
-  private readonly _jsonBudget: { remaining: number };
+  // sparse array would make it unbounded). Made when first needed.
+  private _jsonBudget: { remaining: number } | undefined;
 
   constructor(
     private readonly _out: Attributes,
     private readonly _limits: AttributeLimits,
     private readonly _tally: ConversionTally,
-  ) {
-    this._jsonBudget = {
-      remaining: Math.min(_limits.maxAttributeLength, 65_536) * 4,
-    };
-  }
+  ) {}
 
   write(key: string, value: unknown, depth: number): void {
     switch (typeof value) {
@@ -107,32 +105,50 @@ class Flattener {
   private _writeObject(key: string, value: object, depth: number): void {
     if (Array.isArray(value)) {
       this._writeArray(key, value);
-    } else if (value instanceof Date) {
-      const time = value.getTime();
-      this._put(key, Number.isNaN(time) ? 'Invalid Date' : value.toISOString());
-    } else if (value instanceof Error) {
-      const name = readText(() => value.name);
-      const message = readText(() => value.message);
-      this._put(key, this._cut(`${name}: ${message}`));
-    } else if (ArrayBuffer.isView(value)) {
-      this._writeTypedArray(key, value);
-    } else if (value instanceof Set) {
-      this._writeArray(key, [...(value as Set<unknown>)]);
-    } else if (this._ancestors.has(value)) {
+      return;
+    }
+    // Plain objects are what engines pass nearly always: none of the
+    // special kinds below has this prototype, so their checks are skipped.
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) {
+      if (value instanceof Date) {
+        const time = value.getTime();
+        this._put(
+          key,
+          Number.isNaN(time) ? 'Invalid Date' : value.toISOString(),
+        );
+        return;
+      }
+      if (value instanceof Error) {
+        const name = readText(() => value.name);
+        const message = readText(() => value.message);
+        this._put(key, this._cut(`${name}: ${message}`));
+        return;
+      }
+      if (ArrayBuffer.isView(value)) {
+        this._writeTypedArray(key, value);
+        return;
+      }
+      if (value instanceof Set) {
+        this._writeArray(key, [...(value as Set<unknown>)]);
+        return;
+      }
+    }
+    if (this._ancestors.includes(value)) {
       this._put(key, '[Circular]');
       this._tally.dropped++;
     } else if (depth >= MAX_FLATTEN_DEPTH) {
       this._put(
         key,
-        this._cut(toJsonText(value, this._limits, this._jsonBudget)),
+        this._cut(toJsonText(value, this._limits, this._budget())),
       );
     } else {
-      this._ancestors.add(value);
+      this._ancestors.push(value);
       try {
         if (value instanceof Map) this._writeMap(key, value, depth);
         else this._writeRecord(key, value, depth);
       } finally {
-        this._ancestors.delete(value);
+        this._ancestors.pop();
       }
     }
   }
@@ -147,17 +163,25 @@ class Flattener {
       this._tally.dropped++;
       return;
     }
-    for (const child of keys) {
+    for (const name of keys) {
       if (this._written >= MAX_ATTRIBUTES_PER_VALUE) {
         this._tally.dropped++;
         continue;
       }
-      this._writeChild(
-        `${key}.${child}`,
-        child,
-        () => Reflect.get(value, child),
-        depth,
-      );
+      const childKey = `${key}.${name}`;
+      if (this._limits.redactor.isSecret(name)) {
+        this._put(childKey, REDACTED);
+        continue;
+      }
+      let child: unknown;
+      try {
+        child = (value as Record<string, unknown>)[name];
+      } catch {
+        // A getter or Proxy trap that throws.
+        this._tally.dropped++;
+        continue;
+      }
+      this.write(childKey, child, depth + 1);
     }
   }
 
@@ -167,30 +191,14 @@ class Flattener {
     depth: number,
   ): void {
     for (const [mapKey, mapValue] of value) {
-      const child = typeof mapKey === 'string' ? mapKey : safeString(mapKey);
-      this._writeChild(`${key}.${child}`, child, () => mapValue, depth);
+      const name = typeof mapKey === 'string' ? mapKey : safeString(mapKey);
+      const childKey = `${key}.${name}`;
+      if (this._limits.redactor.isSecret(name)) {
+        this._put(childKey, REDACTED);
+      } else {
+        this.write(childKey, mapValue, depth + 1);
+      }
     }
-  }
-
-  private _writeChild(
-    key: string,
-    name: string,
-    read: () => unknown,
-    depth: number,
-  ): void {
-    if (this._limits.redactor.isSecret(name)) {
-      this._put(key, REDACTED);
-      return;
-    }
-    let child: unknown;
-    try {
-      child = read();
-    } catch {
-      // A getter or Proxy trap that throws.
-      this._tally.dropped++;
-      return;
-    }
-    this.write(key, child, depth + 1);
   }
 
   private _writeArray(key: string, value: readonly unknown[]): void {
@@ -208,7 +216,7 @@ class Flattener {
     if (kind === undefined) {
       this._put(
         key,
-        this._cut(toJsonText(value, this._limits, this._jsonBudget)),
+        this._cut(toJsonText(value, this._limits, this._budget())),
       );
       return;
     }
@@ -240,6 +248,13 @@ class Flattener {
       items.push(typeof item === 'bigint' ? item.toString() : item);
     }
     this._writeArray(key, items);
+  }
+
+  private _budget(): { remaining: number } {
+    this._jsonBudget ??= {
+      remaining: Math.min(this._limits.maxAttributeLength, 65_536) * 4,
+    };
+    return this._jsonBudget;
   }
 
   private _put(key: string, value: AttributeValue): void {

@@ -42,10 +42,15 @@ export interface SpanBridgeOptions {
   readonly captureResults: boolean;
   readonly captureEventData: boolean;
   readonly limits: AttributeLimits;
+  /**
+   * Told when a span's own call throws after the span was started: the
+   * span is kept (and will be ended), so the failure cannot be thrown.
+   */
+  readonly onSpanFailure?: (error: unknown) => void;
 }
 
-/** Which bridge started a span. */
-const OWNER = new SpanTag<SpanBridge>('otel-execution-tracker.bridge');
+/** What the bridge knows of each span it started: see {@link RoutineSpan}. */
+const TAGGED = new SpanTag<RoutineSpan>('otel-execution-tracker.span');
 
 /** Event targets whose latest sender is remembered, for the parent rule. */
 const MAX_REMEMBERED_TARGETS = 10_000;
@@ -56,15 +61,36 @@ const FAILURE_STATUSES: ReadonlySet<string> = new Set([
   'error_continued',
 ]);
 
-/** The span of one execution, with what its attributes had to cut. */
+/**
+ * A span the bridge started (an execution's, or the run's root), with what
+ * its attributes had to cut. Each span is tagged with its `RoutineSpan`,
+ * so that an active span can be told to be one of the run's.
+ */
 export class RoutineSpan {
   /** Whether the span has been ended; a span is ended once only. */
   ended = false;
+  /** What the bridge's user keeps with the span: its execution. */
+  execution: unknown = undefined;
+  // The context that makes this span the parent, for the active context
+  // it was made in: children of one parent usually start in the same one.
+  private _childContext: Context | undefined = undefined;
+  private _childBase: Context | undefined = undefined;
 
   constructor(
     readonly span: Span,
     readonly tally: ConversionTally,
+    /** The bridge that started it. */
+    readonly bridge: SpanBridge,
   ) {}
+
+  /** `base` with this span set as the active one. */
+  contextIn(base: Context): Context {
+    if (this._childBase !== base || this._childContext === undefined) {
+      this._childContext = trace.setSpan(base, this.span);
+      this._childBase = base;
+    }
+    return this._childContext;
+  }
 }
 
 /**
@@ -74,16 +100,16 @@ export class RoutineSpan {
  * reads no records; it is told everything it needs.
  */
 export class SpanBridge {
-  private _root: Span | undefined;
+  private _root: RoutineSpan | undefined;
   private _ended = false;
   // For each routine, the span that emitted the latest event sent to it.
-  private readonly _causes = new Map<string, Span>();
+  private readonly _causes = new Map<string, RoutineSpan>();
 
   constructor(private readonly _options: SpanBridgeOptions) {}
 
   /** The root span's context, once the run has produced its first record. */
   get rootSpanContext(): SpanContext | undefined {
-    return this._root?.spanContext();
+    return this._root?.span.spanContext();
   }
 
   /**
@@ -97,35 +123,50 @@ export class SpanBridge {
     micros: number,
   ): RoutineSpan {
     const root = this._rootAt(micros);
-    const active = trace.getSpan(context.active());
+    const base = context.active();
+    const active = trace.getSpan(base);
     const parent =
-      active !== undefined && this.owns(active)
-        ? active
-        : (this._causes.get(routineId) ?? root);
+      (active !== undefined ? this.ownSpan(active) : undefined) ??
+      this._causes.get(routineId) ??
+      root;
 
-    const attributes: Attributes = {
-      [ATTR_FLOW_ID]: this._cut(this._options.flowId),
-      [ATTR_ROUTINE_ID]: this._cut(routineId),
-    };
-    const tally: ConversionTally = { truncated: 0, dropped: 0 };
-    if (this._options.captureParams) {
-      addValueAttributes(
-        attributes,
-        ATTR_ROUTINE_PARAMS,
-        params,
-        this._options.limits,
-        tally,
-      );
-      writeTally(attributes, tally);
-    }
-
+    const name = this._cut(routineId);
     const span = this._options.tracer.startSpan(
-      this._cut(routineId),
-      { startTime: toHrTime(micros), attributes },
-      trace.setSpan(context.active(), parent),
+      name,
+      {
+        startTime: toHrTime(micros),
+        // What samplers may choose by; params are added once the span is
+        // known to record, so that an unsampled execution costs no
+        // conversion.
+        attributes: {
+          [ATTR_FLOW_ID]: this._cut(this._options.flowId),
+          [ATTR_ROUTINE_ID]: name,
+        },
+      },
+      parent.contextIn(base),
     );
-    OWNER.set(span, this);
-    return new RoutineSpan(span, tally);
+    const tally: ConversionTally = { truncated: 0, dropped: 0 };
+    const routineSpan = new RoutineSpan(span, tally, this);
+    TAGGED.set(span, routineSpan);
+    if (this._options.captureParams) {
+      try {
+        if (span.isRecording()) {
+          const attributes: Attributes = {};
+          addValueAttributes(
+            attributes,
+            ATTR_ROUTINE_PARAMS,
+            params,
+            this._options.limits,
+            tally,
+          );
+          writeTally(attributes, tally);
+          span.setAttributes(attributes);
+        }
+      } catch (error) {
+        this._options.onSpanFailure?.(error);
+      }
+    }
+    return routineSpan;
   }
 
   /** Ends the span of one execution with its status, result and error. */
@@ -144,6 +185,7 @@ export class SpanBridge {
     // Whatever the span's own calls throw, it is ended: a span never ended
     // is never exported.
     try {
+      if (!span.isRecording()) return;
       const attributes: Attributes = {
         [ATTR_ROUTINE_STATUS]: this._cut(status),
       };
@@ -196,13 +238,13 @@ export class SpanBridge {
     micros: number,
   ): void {
     const root = this._rootAt(micros);
-    const sender = source?.span ?? root;
+    const sender = source ?? root;
     if (targetRoutineId !== null) this._noteCause(targetRoutineId, sender);
 
     // An ended span takes no more events: one from an execution that the
     // run's end() closed goes to the root, and past the root's own end the
     // event stays in the mirror only.
-    const span = sender.isRecording() ? sender : root;
+    const span = sender.span.isRecording() ? sender.span : root.span;
     if (!span.isRecording()) return;
 
     const attributes: Attributes = {
@@ -225,35 +267,35 @@ export class SpanBridge {
     span.addEvent(this._cut(eventName), attributes, toHrTime(micros));
   }
 
-  /** Whether `span` is one of this run's: to tell its active span from another's. */
-  owns(span: Span): boolean {
-    return OWNER.get(span) === this;
-  }
-
-  /** The context in which work nests under `routineSpan`. */
-  contextFor(routineSpan: RoutineSpan): Context {
-    return trace.setSpan(context.active(), routineSpan.span);
+  /**
+   * The `RoutineSpan` of `span` if this run started it: to tell the run's
+   * active span from another's.
+   */
+  ownSpan(span: Span): RoutineSpan | undefined {
+    const tagged = TAGGED.get(span);
+    return tagged?.bridge === this ? tagged : undefined;
   }
 
   /** Ends the root span. Later calls do nothing. */
   end(micros: number): void {
     if (this._ended) return;
     this._ended = true;
-    this._root?.end(toHrTime(micros));
+    this._root?.span.end(toHrTime(micros));
   }
 
   /**
-   * Remembers who sent the latest event to `target`. Re-inserting keeps the
-   * map in order of use, so that past its bound the target that heard
-   * nothing for longest is forgotten (its next execution then hangs under
-   * the root).
+   * Remembers who sent the latest event to `target`. Past the bound, the
+   * target first heard of longest ago is forgotten (its next execution
+   * then hangs under the root, until an event reaches it again): keeping
+   * the map in order of use instead would cost a delete and an insert on
+   * every event.
    */
-  private _noteCause(target: string, sender: Span): void {
-    this._causes.delete(target);
-    this._causes.set(target, sender);
-    if (this._causes.size > MAX_REMEMBERED_TARGETS) {
-      const oldest = this._causes.keys().next();
-      if (oldest.done !== true) this._causes.delete(oldest.value);
+  private _noteCause(target: string, sender: RoutineSpan): void {
+    const causes = this._causes;
+    causes.set(target, sender);
+    if (causes.size > MAX_REMEMBERED_TARGETS) {
+      const oldest = causes.keys().next();
+      if (oldest.done !== true) causes.delete(oldest.value);
     }
   }
 
@@ -273,11 +315,11 @@ export class SpanBridge {
     return text.length <= max ? text : cutString(text, max);
   }
 
-  private _rootAt(micros: number): Span {
+  private _rootAt(micros: number): RoutineSpan {
     if (this._root !== undefined) return this._root;
 
     const { tracer, flowId, parentContext } = this._options;
-    const root = tracer.startSpan(
+    const span = tracer.startSpan(
       this._cut(`flow ${flowId}`),
       {
         startTime: toHrTime(micros),
@@ -285,11 +327,12 @@ export class SpanBridge {
       },
       parentContext ?? context.active(),
     );
-    OWNER.set(root, this);
+    const root = new RoutineSpan(span, { truncated: 0, dropped: 0 }, this);
+    TAGGED.set(span, root);
     this._root = root;
     // A run that was ended before its first record still gets a whole
     // trace: the records join a root that is already closed.
-    if (this._ended) root.end(toHrTime(micros));
+    if (this._ended) span.end(toHrTime(micros));
     return root;
   }
 }

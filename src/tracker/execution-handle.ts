@@ -10,8 +10,9 @@ import { toExecutionRecord } from '../format/records.js';
 import { snapshot } from '../format/snapshot.js';
 import type { StoredExecution } from '../mirror/stored.js';
 import type { ExecutionRecord, ExecutionStatus } from '../records.js';
+import type { RunningNode } from '../internal/running-list.js';
 import type { RoutineSpan } from '../spans/span-bridge.js';
-import type { RunningNode } from './running-executions.js';
+import type { RoutineSlot } from './routine-slot.js';
 
 /**
  * One execution of a routine, as returned by
@@ -92,6 +93,8 @@ export class TrackedExecution
     readonly stored: StoredExecution,
     /** The span, unless the tracer failed or the record was loaded. */
     readonly routineSpan: RoutineSpan | undefined,
+    /** Its routine's store and running list. */
+    readonly slot: RoutineSlot,
   ) {}
 
   get routineId(): string {

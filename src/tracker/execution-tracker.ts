@@ -24,8 +24,7 @@ import type {
   SerializedTracker,
 } from '../records.js';
 import { KeyRedactor } from '../spans/redaction.js';
-import { SpanBridge } from '../spans/span-bridge.js';
-import { SpanTag } from '../spans/span-tags.js';
+import { SpanBridge, type RoutineSpan } from '../spans/span-bridge.js';
 import { AnchoredClock } from './clock.js';
 import {
   DetachedExecution,
@@ -39,7 +38,7 @@ import {
   type ResolvedOptions,
 } from './options.js';
 import { registerOpenTracker, unregisterOpenTracker } from './open-trackers.js';
-import { RunningExecutions } from './running-executions.js';
+import { RoutineSlot } from './routine-slot.js';
 
 /**
  * Tracks one flow run: what ran, how long it took, what failed and what
@@ -69,10 +68,7 @@ export class ExecutionTracker implements ExecutionOwner {
   private readonly _mirror: Mirror;
   private readonly _spans: SpanBridge;
   private readonly _clock = new AnchoredClock();
-  private readonly _running = new Map<
-    string,
-    RunningExecutions<TrackedExecution>
-  >();
+  private readonly _slots = new Map<string, RoutineSlot>();
   private readonly _once = new OnceLogger();
   private _registered = false;
   private _ended = false;
@@ -96,6 +92,9 @@ export class ExecutionTracker implements ExecutionOwner {
       limits: {
         maxAttributeLength: options.maxAttributeLength,
         redactor: new KeyRedactor(options.redactKeys),
+      },
+      onSpanFailure: (error) => {
+        this._spanFailure(error);
       },
     });
   }
@@ -157,15 +156,17 @@ export class ExecutionTracker implements ExecutionOwner {
 
       this._noteRecording();
       const values = this._asRecord(params, 'params');
-      const stored = this._mirror.start(id, values, micros);
-      const routineSpan = this._guard(() =>
-        this._spans.startRoutine(id, values, micros),
-      );
-      const execution = new TrackedExecution(this, stored, routineSpan);
-      this._runningOf(id).append(execution);
-      if (routineSpan !== undefined) {
-        EXECUTION.set(routineSpan.span, execution);
+      const slot = this._slotOf(id);
+      const stored = this._mirror.start(id, values, micros, slot.store);
+      let routineSpan: RoutineSpan | undefined;
+      try {
+        routineSpan = this._spans.startRoutine(id, values, micros);
+      } catch (error) {
+        this._spanFailure(error);
       }
+      const execution = new TrackedExecution(this, stored, routineSpan, slot);
+      slot.running.append(execution);
+      if (routineSpan !== undefined) routineSpan.execution = execution;
       return execution;
     } catch (error) {
       this._internalError(error);
@@ -193,7 +194,7 @@ export class ExecutionTracker implements ExecutionOwner {
     try {
       const id = this._checkId(routineId, 'recordRoutineEnd');
       if (id === undefined) return;
-      const execution = this._running.get(id)?.newest;
+      const execution = this._slots.get(id)?.running.newest;
       if (execution === undefined) {
         this._once.warn(
           'end-not-running',
@@ -328,8 +329,8 @@ export class ExecutionTracker implements ExecutionOwner {
       unregisterOpenTracker(this);
 
       const micros = this._clock.nowMicros();
-      for (const running of this._running.values()) {
-        for (const execution of running) {
+      for (const slot of this._slots.values()) {
+        for (const execution of slot.running) {
           const { routineSpan } = execution;
           if (routineSpan === undefined) continue;
           this._guard(() => {
@@ -452,20 +453,23 @@ export class ExecutionTracker implements ExecutionOwner {
 
       const micros = this._clock.nowMicros();
       const finalStatus = this._checkStatus(status);
+      const { slot, routineSpan } = execution;
       this._mirror.end(
         execution.stored,
         finalStatus,
         result,
         errorMessage(error),
         micros,
+        slot.store,
       );
-      this._running.get(execution.routineId)?.remove(execution);
+      slot.running.remove(execution);
 
-      const { routineSpan } = execution;
       if (routineSpan === undefined) return;
-      this._guard(() => {
+      try {
         this._spans.endRoutine(routineSpan, finalStatus, result, error, micros);
-      });
+      } catch (caught) {
+        this._spanFailure(caught);
+      }
     } catch (caught) {
       this._internalError(caught);
     }
@@ -495,7 +499,7 @@ export class ExecutionTracker implements ExecutionOwner {
         new StoredEvent(micros, source, name, target, values),
       );
       const sender = this._emitter(emitter, source);
-      this._guard(() => {
+      try {
         this._spans.addEvent(
           sender?.routineSpan,
           source,
@@ -504,7 +508,9 @@ export class ExecutionTracker implements ExecutionOwner {
           values,
           micros,
         );
-      });
+      } catch (error) {
+        this._spanFailure(error);
+      }
     } catch (error) {
       this._internalError(error);
     }
@@ -522,13 +528,15 @@ export class ExecutionTracker implements ExecutionOwner {
     if (named !== undefined && !named.ended) return named;
     const active = trace.getSpan(context.active());
     const current =
-      active !== undefined && this._spans.owns(active)
-        ? EXECUTION.get(active)
-        : undefined;
-    if (current?.routineId === source && !current.ended) {
+      active !== undefined ? this._spans.ownSpan(active)?.execution : undefined;
+    if (
+      current instanceof TrackedExecution &&
+      current.routineId === source &&
+      !current.ended
+    ) {
       return current;
     }
-    return this._running.get(source)?.newest;
+    return this._slots.get(source)?.running.newest;
   }
 
   /**
@@ -550,8 +558,9 @@ export class ExecutionTracker implements ExecutionOwner {
       for (const stored of records) {
         this._mirror.load(routineId, stored);
         if (!stored.ended) {
-          this._runningOf(routineId).append(
-            new TrackedExecution(this, stored, undefined),
+          const slot = this._slotOf(routineId);
+          slot.running.append(
+            new TrackedExecution(this, stored, undefined, slot),
           );
         }
       }
@@ -569,13 +578,13 @@ export class ExecutionTracker implements ExecutionOwner {
     registerOpenTracker(this);
   }
 
-  private _runningOf(routineId: string): RunningExecutions<TrackedExecution> {
-    let running = this._running.get(routineId);
-    if (running === undefined) {
-      running = new RunningExecutions();
-      this._running.set(routineId, running);
+  private _slotOf(routineId: string): RoutineSlot {
+    let slot = this._slots.get(routineId);
+    if (slot === undefined) {
+      slot = new RoutineSlot(this._mirror.storeOf(routineId));
+      this._slots.set(routineId, slot);
     }
-    return running;
+    return slot;
   }
 
   /**
@@ -603,19 +612,23 @@ export class ExecutionTracker implements ExecutionOwner {
   }
 
   /**
-   * Runs span work, which calls into the application's tracer and span
-   * processors: if they throw, the mirror has already recorded the call,
-   * and the failure is logged once.
+   * Span work calls into the application's tracer and span processors: if
+   * they throw, the mirror has already recorded the call, and the failure
+   * is logged once.
    */
-  private _guard<T>(work: () => T): T | undefined {
+  private _spanFailure(error: unknown): void {
+    this._once.warn(
+      'span-failure',
+      `the tracer threw while recording spans: ${safeString(error)}`,
+    );
+  }
+
+  /** Runs span work that is off the hot path; see {@link _spanFailure}. */
+  private _guard(work: () => void): void {
     try {
-      return work();
+      work();
     } catch (error) {
-      this._once.warn(
-        'span-failure',
-        `the tracer threw while recording spans: ${safeString(error)}`,
-      );
-      return undefined;
+      this._spanFailure(error);
     }
   }
 
@@ -644,11 +657,6 @@ function serializesAsObject(value: unknown): value is Record<string, unknown> {
     return false;
   }
 }
-
-/** The execution of each of the tracker's spans, to find an event's emitter. */
-const EXECUTION = new SpanTag<TrackedExecution>(
-  'otel-execution-tracker.execution',
-);
 
 /** An id's text: strings as they are, numbers and booleans as text. */
 function idText(id: unknown): string | undefined {

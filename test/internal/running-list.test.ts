@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  RunningExecutions,
+  RunningList,
   type RunningNode,
-} from '../../src/tracker/running-executions.js';
+} from '../../src/internal/running-list.js';
 
 class Item implements RunningNode<Item> {
   previousRunning: Item | undefined = undefined;
@@ -11,12 +11,12 @@ class Item implements RunningNode<Item> {
   constructor(readonly id: number) {}
 }
 
-function ids(list: RunningExecutions<Item>): number[] {
+function ids(list: RunningList<Item>): number[] {
   return [...list].map((item) => item.id);
 }
 
-function filled(count: number): [RunningExecutions<Item>, Item[]] {
-  const list = new RunningExecutions<Item>();
+function filled(count: number): [RunningList<Item>, Item[]] {
+  const list = new RunningList<Item>();
   const items = Array.from({ length: count }, (_, i) => new Item(i));
   for (const item of items) list.append(item);
   return [list, items];
@@ -28,10 +28,12 @@ function at(items: readonly Item[], index: number): Item {
   return item;
 }
 
-describe('RunningExecutions', () => {
+describe('RunningList', () => {
   it('starts empty', () => {
-    const list = new RunningExecutions<Item>();
+    const list = new RunningList<Item>();
     expect(list.newest).toBeUndefined();
+    expect(list.oldest).toBeUndefined();
+    expect(list.size).toBe(0);
     expect(ids(list)).toEqual([]);
   });
 
@@ -70,6 +72,19 @@ describe('RunningExecutions', () => {
     expect(ids(list)).toEqual([]);
   });
 
+  it('lets the item being visited be removed while iterating', () => {
+    const [list, items] = filled(4);
+    const seen: number[] = [];
+    for (const item of list) {
+      seen.push(item.id);
+      if (item.id % 2 === 0) list.remove(item);
+    }
+    expect(seen).toEqual([0, 1, 2, 3]);
+    expect(ids(list)).toEqual([1, 3]);
+    expect(list.oldest).toBe(at(items, 1));
+    expect(list.size).toBe(2);
+  });
+
   it('clears the links of a removed item', () => {
     const [list, items] = filled(3);
     const middle = at(items, 1);
@@ -94,7 +109,7 @@ describe('RunningExecutions', () => {
       state = (state * 1103515245 + 12345) % 2147483648;
       return state / 2147483648;
     };
-    const list = new RunningExecutions<Item>();
+    const list = new RunningList<Item>();
     const reference: Item[] = [];
     let next = 0;
     for (let step = 0; step < 10_000; step++) {
@@ -108,6 +123,8 @@ describe('RunningExecutions', () => {
         if (item !== undefined) list.remove(item);
       }
       expect(list.newest).toBe(reference.at(-1));
+      expect(list.oldest).toBe(reference[0]);
+      expect(list.size).toBe(reference.length);
     }
     expect(ids(list)).toEqual(reference.map((item) => item.id));
   });

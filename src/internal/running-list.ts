@@ -1,0 +1,65 @@
+/** A node of {@link RunningList}: the links live on the item itself. */
+export interface RunningNode<T> {
+  previousRunning: T | undefined;
+  nextRunning: T | undefined;
+}
+
+/**
+ * Executions that are still running, in start order: a doubly linked list
+ * threaded through the items themselves, so that appending, finding the
+ * oldest or newest and removing any one are all O(1) pointer updates, with
+ * no hashing and no allocation, however many run at once. An item is in
+ * at most one list at a time.
+ */
+export class RunningList<T extends RunningNode<T>> implements Iterable<T> {
+  private _oldest: T | undefined;
+  private _newest: T | undefined;
+  private _size = 0;
+
+  /** The number of items in the list. */
+  get size(): number {
+    return this._size;
+  }
+
+  /** The item that was appended first. */
+  get oldest(): T | undefined {
+    return this._oldest;
+  }
+
+  /** The item that was appended last. */
+  get newest(): T | undefined {
+    return this._newest;
+  }
+
+  /** Adds an item at the newest end. */
+  append(item: T): void {
+    item.previousRunning = this._newest;
+    item.nextRunning = undefined;
+    if (this._newest === undefined) this._oldest = item;
+    else this._newest.nextRunning = item;
+    this._newest = item;
+    this._size++;
+  }
+
+  /** Removes an item that is in this list, wherever it is. */
+  remove(item: T): void {
+    const { previousRunning, nextRunning } = item;
+    if (previousRunning === undefined) this._oldest = nextRunning;
+    else previousRunning.nextRunning = nextRunning;
+    if (nextRunning === undefined) this._newest = previousRunning;
+    else nextRunning.previousRunning = previousRunning;
+    item.previousRunning = undefined;
+    item.nextRunning = undefined;
+    this._size--;
+  }
+
+  /** Iterates oldest first; the current item may be removed meanwhile. */
+  *[Symbol.iterator](): Iterator<T> {
+    let item = this._oldest;
+    while (item !== undefined) {
+      const next: T | undefined = item.nextRunning;
+      yield item;
+      item = next;
+    }
+  }
+}
