@@ -172,7 +172,7 @@ export class RoutineStats {
         this._errorContinued += delta;
         return;
     }
-    const others = (this._otherCounts ??= new Map());
+    const others = (this._otherCounts ??= new Map<string, number>());
     const next = (others.get(status) ?? 0) + delta;
     if (next === 0) others.delete(status);
     else others.set(status, next);
