@@ -6,7 +6,7 @@ import type {
 } from '../records.js';
 import { setOwn } from '../internal/values.js';
 import { CompensatedSum } from './compensated-sum.js';
-import { Deque } from './deque.js';
+import { EventLog } from './event-log.js';
 import { RoutineStore } from './routine-store.js';
 import type { StoredEvent } from './stored.js';
 import { StoredExecution } from './stored.js';
@@ -27,7 +27,7 @@ export interface MirrorLimits {
  */
 export class Mirror {
   private readonly _routines = new Map<string, RoutineStore>();
-  private readonly _events = new Deque<StoredEvent>();
+  private readonly _events: EventLog;
   private _totalEvents = 0;
   private _droppedEvents = 0;
   private _seq = 0;
@@ -37,7 +37,9 @@ export class Mirror {
   constructor(
     readonly flowId: string,
     private readonly _limits: MirrorLimits,
-  ) {}
+  ) {
+    this._events = new EventLog(_limits.maxEvents);
+  }
 
   /**
    * Opens a running execution record.
@@ -96,14 +98,29 @@ export class Mirror {
     this.storeOf(routineId).add(execution);
   }
 
-  /** Appends an event record and applies the event bound. */
-  addEvent(event: StoredEvent): void {
+  /** Appends an event and applies the event bound. */
+  recordEvent(
+    micros: number,
+    source: string,
+    name: string,
+    target: string | null,
+    data: Record<string, unknown>,
+  ): void {
     this._totalEvents++;
-    this._events.push(event);
-    while (this._events.length > this._limits.maxEvents) {
-      this._events.shift();
+    if (this._events.push(micros, source, name, target, data)) {
       this._droppedEvents++;
     }
+  }
+
+  /** Appends an event record that arrives whole, as from a dump. */
+  addEvent(event: StoredEvent): void {
+    this.recordEvent(
+      event.micros,
+      event.sourceRoutineId,
+      event.eventName,
+      event.targetRoutineId,
+      event.data,
+    );
   }
 
   /** The routine ids with at least one recorded execution, in first-seen order. */

@@ -13,7 +13,6 @@ import {
   safeString,
 } from '../internal/values.js';
 import { Mirror } from '../mirror/mirror.js';
-import { StoredEvent } from '../mirror/stored.js';
 import type {
   EventRecord,
   ExecutionRecord,
@@ -495,9 +494,7 @@ export class ExecutionTracker implements ExecutionOwner {
 
       this._noteRecording();
       const values = this._asRecord(data, 'event data');
-      this._mirror.addEvent(
-        new StoredEvent(micros, source, name, target, values),
-      );
+      this._mirror.recordEvent(micros, source, name, target, values);
       const sender = this._emitter(emitter, source);
       try {
         this._spans.addEvent(
