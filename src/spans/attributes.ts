@@ -156,8 +156,10 @@ class Flattener {
   private _writeRecord(key: string, value: object, depth: number): void {
     let keys: string[];
     try {
+      // Symbol keys are left out, as JSON leaves them, and not counted:
+      // they hold a library's bookkeeping rather than data, and listing
+      // them would cost as much as the rest of a small object's export.
       keys = Object.keys(value);
-      this._tally.dropped += Object.getOwnPropertySymbols(value).length;
     } catch {
       // A Proxy whose ownKeys trap throws.
       this._tally.dropped++;
