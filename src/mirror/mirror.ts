@@ -215,7 +215,7 @@ export class Mirror {
   storeOf(routineId: string): RoutineStore {
     let store = this._routines.get(routineId);
     if (store === undefined) {
-      store = new RoutineStore(this._limits.maxExecutionsPerRoutine);
+      store = new RoutineStore(this._limits.maxExecutionsPerRoutine, routineId);
       this._routines.set(routineId, store);
     }
     return store;

@@ -1,5 +1,5 @@
 import { RunningList } from '../internal/running-list.js';
-import { Deque } from './deque.js';
+import { FinishedRecords } from './finished-records.js';
 import { RoutineStats } from './routine-stats.js';
 import type { StoredExecution } from './stored.js';
 
@@ -15,11 +15,20 @@ export class RoutineStore {
   /** Records dropped by the bound. */
   dropped = 0;
 
-  private readonly _finished = new Deque<StoredExecution>();
+  private readonly _finished: FinishedRecords;
   // Linked through the records: ending one moves it without hashing.
   private readonly _running = new RunningList<StoredExecution>();
 
-  constructor(private readonly _limit: number) {}
+  /**
+   * @param _limit records kept
+   * @param routineId the routine, given to the records read back
+   */
+  constructor(
+    private readonly _limit: number,
+    routineId: string,
+  ) {
+    this._finished = new FinishedRecords(routineId);
+  }
 
   /** Stores a new record, ended or not, and applies the bound. */
   add(execution: StoredExecution): void {
@@ -58,13 +67,12 @@ export class RoutineStore {
 
   private _applyBound(): void {
     while (this._finished.length + this._running.size > this._limit) {
-      let victim = this._finished.shift();
-      if (victim === undefined) {
-        victim = this._running.oldest;
+      if (!this._finished.dropOldest()) {
+        const victim = this._running.oldest;
         if (victim === undefined) return;
         this._running.remove(victim);
+        victim.retained = false;
       }
-      victim.retained = false;
       this.dropped++;
     }
   }

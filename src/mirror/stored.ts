@@ -18,7 +18,11 @@ export class StoredExecution implements RunningNode<StoredExecution> {
   error: string | undefined = undefined;
   /** Duration in seconds, once ended. */
   executionTime: number | undefined = undefined;
-  /** Whether the record is still held; aggregates count it either way. */
+  /**
+   * Whether the record is still held while it runs (the bound drops a
+   * running one only when nothing else is left); aggregates count it
+   * either way. A finished record is held as a copy.
+   */
   retained = true;
   /** Links in its routine's list of running records, while it runs. */
   previousRunning: StoredExecution | undefined = undefined;

@@ -37,7 +37,7 @@ function seqs(store: RoutineStore): number[] {
 
 describe('RoutineStore', () => {
   it('keeps every record under the bound', () => {
-    const store = new RoutineStore(3);
+    const store = new RoutineStore(3, 'r');
     store.add(finished(0, 1));
     store.add(running(1));
     expect(seqs(store)).toEqual([0, 1]);
@@ -45,23 +45,16 @@ describe('RoutineStore', () => {
   });
 
   it('drops the oldest finished records past the bound and counts them', () => {
-    const store = new RoutineStore(3);
+    const store = new RoutineStore(3, 'r');
     const records = [0, 1, 2, 3, 4].map((seq) => finished(seq, 0.1));
     for (const record of records) store.add(record);
 
     expect(seqs(store)).toEqual([2, 3, 4]);
     expect(store.dropped).toBe(2);
-    expect(records.map((record) => record.retained)).toEqual([
-      false,
-      false,
-      true,
-      true,
-      true,
-    ]);
   });
 
   it('drops the record that finished first, not the one that started first', () => {
-    const store = new RoutineStore(3);
+    const store = new RoutineStore(3, 'r');
     const a = running(0);
     const b = running(1);
     const c = running(2);
@@ -73,13 +66,11 @@ describe('RoutineStore', () => {
     store.add(running(3));
 
     expect(seqs(store)).toEqual([0, 2, 3]);
-    expect(b.retained).toBe(false);
-    expect(a.retained).toBe(true);
     expect(store.dropped).toBe(1);
   });
 
   it('keeps a long-running record while finished ones are dropped', () => {
-    const store = new RoutineStore(2);
+    const store = new RoutineStore(2, 'r');
     const longRunning = running(0);
     store.add(longRunning);
     for (let seq = 1; seq <= 50; seq++) {
@@ -94,7 +85,7 @@ describe('RoutineStore', () => {
   });
 
   it('drops the oldest running record only when every record is running', () => {
-    const store = new RoutineStore(2);
+    const store = new RoutineStore(2, 'r');
     const records = [0, 1, 2].map((seq) => running(seq));
     for (const record of records) store.add(record);
 
@@ -104,7 +95,7 @@ describe('RoutineStore', () => {
   });
 
   it('counts a dropped running record in the figures when it ends, without storing it again', () => {
-    const store = new RoutineStore(1);
+    const store = new RoutineStore(1, 'r');
     const first = running(0);
     const second = running(1);
     store.add(first);
@@ -122,7 +113,7 @@ describe('RoutineStore', () => {
   });
 
   it('drops every record with a limit of 0 and still counts them', () => {
-    const store = new RoutineStore(0);
+    const store = new RoutineStore(0, 'r');
     const a = running(0);
     store.add(a);
     store.add(finished(1, 0.5));
@@ -140,7 +131,7 @@ describe('RoutineStore', () => {
   });
 
   it('keeps everything with a limit of Infinity', () => {
-    const store = new RoutineStore(Infinity);
+    const store = new RoutineStore(Infinity, 'r');
     for (let seq = 0; seq < 20_000; seq++) {
       store.add(seq % 2 === 0 ? finished(seq, 0.001) : running(seq));
     }
@@ -149,7 +140,7 @@ describe('RoutineStore', () => {
   });
 
   it('lists retained records in start order whatever order they finished in', () => {
-    const store = new RoutineStore(10);
+    const store = new RoutineStore(10, 'r');
     const records = [0, 1, 2, 3].map((seq) => running(seq));
     for (const record of records) store.add(record);
     for (const index of [2, 0, 3]) {
@@ -159,8 +150,76 @@ describe('RoutineStore', () => {
     expect(seqs(store)).toEqual([0, 1, 2, 3]);
   });
 
+  it('reads back every field of a finished record, under its routine', () => {
+    const store = new RoutineStore(10, 'load');
+    const params = { path: 'in.csv' };
+    const execution = new StoredExecution(
+      7,
+      'load',
+      1_700_000_000_000_001,
+      params,
+    );
+    store.add(execution);
+    execution.status = 'failed';
+    execution.endMicros = 1_700_000_000_250_001;
+    execution.executionTime = 0.25;
+    execution.result = { rows: 2 };
+    execution.error = 'disk full';
+    store.markEnded(execution, 'running');
+    // A dump's record may be ended without an end time or a duration.
+    const loaded = new StoredExecution(8, 'load', 1_700_000_001_000_000, {});
+    loaded.status = 'skipped';
+    store.add(loaded);
+
+    const [first, second] = store.retained();
+    expect(first).toMatchObject({
+      seq: 7,
+      routineId: 'load',
+      startMicros: 1_700_000_000_000_001,
+      endMicros: 1_700_000_000_250_001,
+      executionTime: 0.25,
+      status: 'failed',
+      result: { rows: 2 },
+      error: 'disk full',
+    });
+    expect(first?.params).toBe(params);
+    expect(first?.ended).toBe(true);
+    expect(second).toMatchObject({
+      seq: 8,
+      status: 'skipped',
+      endMicros: undefined,
+      executionTime: undefined,
+      result: undefined,
+      error: undefined,
+    });
+  });
+
+  it('keeps order through many more records than its first capacity, with drops', () => {
+    const store = new RoutineStore(100, 'r');
+    for (let seq = 0; seq < 1000; seq++) {
+      const execution = running(seq);
+      store.add(execution);
+      if (seq % 3 !== 0) end(store, execution, seq / 1000);
+    }
+    const kept = store.retained();
+    expect(kept).toHaveLength(100);
+    // Every third record is still running and older ones were dropped
+    // first, finished before running.
+    expect(
+      kept.every(
+        (record, i) => i === 0 || record.seq > (kept[i - 1]?.seq ?? -1),
+      ),
+    ).toBe(true);
+    const finishedKept = kept.filter((record) => record.ended);
+    for (const record of finishedKept) {
+      expect(record.executionTime).toBe(record.seq / 1000);
+      expect(record.params).toEqual({ seq: record.seq });
+    }
+    expect(store.dropped).toBe(900);
+  });
+
   it('returns a new list from retained each time', () => {
-    const store = new RoutineStore(10);
+    const store = new RoutineStore(10, 'r');
     store.add(finished(0, 0.1));
     const list = store.retained();
     list.pop();
@@ -168,7 +227,7 @@ describe('RoutineStore', () => {
   });
 
   it('counts the durations of records that arrive already ended', () => {
-    const store = new RoutineStore(1);
+    const store = new RoutineStore(1, 'r');
     store.add(finished(0, 0.5));
     store.add(finished(1, 1.5));
     const performance = store.stats.performance();
@@ -181,7 +240,7 @@ describe('RoutineStore', () => {
   });
 
   it('counts an ended record without a duration in the statuses only', () => {
-    const store = new RoutineStore(10);
+    const store = new RoutineStore(10, 'r');
     const execution = running(0);
     execution.status = 'completed';
     store.add(execution);
