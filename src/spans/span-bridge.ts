@@ -1,5 +1,6 @@
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   SpanStatusCode,
   trace,
   type Attributes,
@@ -143,7 +144,11 @@ export class SpanBridge {
           [ATTR_ROUTINE_ID]: name,
         },
       },
-      parent.contextIn(base),
+      active === undefined && parent.span.spanContext() === INVALID_SPAN_CONTEXT
+        ? // A span of no trace (no SDK registered) parents nothing: making a
+          // context for it would be the costliest step of such a run.
+          base
+        : parent.contextIn(base),
     );
     const tally: ConversionTally = { truncated: 0, dropped: 0 };
     const routineSpan = new RoutineSpan(span, tally, this);
