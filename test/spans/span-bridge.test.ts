@@ -4,10 +4,15 @@ import {
   SpanStatusCode,
   trace,
   TraceFlags,
+  type Attributes,
   type AttributeValue,
 } from '@opentelemetry/api';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  SamplingDecision,
+  type ReadableSpan,
+  type Sampler,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
@@ -478,6 +483,52 @@ describe('sampling', () => {
       status_counts: { failed: 8, completed: 42 },
     });
     expect(unsampled.routineExecutions.get('r0')).toHaveLength(10);
+  });
+});
+
+describe('what a sampler sees', () => {
+  it('is the flow and routine ids at start; params reach only spans that record', () => {
+    const seen: Attributes[] = [];
+    // Samples every other routine span, by the attributes it is given.
+    const sampler: Sampler = {
+      shouldSample: (_context, _traceId, name, _kind, attributes) => {
+        seen.push({ ...attributes });
+        const keep = name.startsWith('flow ') || name === 'kept';
+        return {
+          decision: keep
+            ? SamplingDecision.RECORD_AND_SAMPLED
+            : SamplingDecision.NOT_RECORD,
+        };
+      },
+      toString: () => 'every other routine',
+    };
+    const tracing = createInMemoryTracing({ sampler });
+    const tracker = new ExecutionTracker({
+      flowId: 'sampled',
+      tracer: tracing.tracer,
+    });
+    let reads = 0;
+    const params = (): Record<string, unknown> => ({
+      get counted(): number {
+        reads++;
+        return 1;
+      },
+    });
+    tracker.recordRoutineStart('dropped', params()).end();
+    expect(reads).toBe(0);
+    tracker.recordRoutineStart('kept', params()).end();
+    expect(reads).toBe(1);
+    tracker.end();
+
+    expect(seen.slice(1)).toEqual([
+      { 'flow.id': 'sampled', 'flow.routine.id': 'dropped' },
+      { 'flow.id': 'sampled', 'flow.routine.id': 'kept' },
+    ]);
+    expect(tracing.span('kept').attributes).toMatchObject({
+      'flow.routine.params.counted': 1,
+    });
+    // The mirror keeps both, whatever the sampler chose.
+    expect(tracker.getFlowPerformance().total_routines).toBe(2);
   });
 });
 
