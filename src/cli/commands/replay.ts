@@ -44,9 +44,10 @@ Options:
     const { data, tracker } = await readDump(path as string);
 
     // What the set-up has to say (an OTEL_* variable it ignores, say) is
-    // for the user running the command: it goes to standard error.
-    // TODO: this replaces an application's own diag logger when the command
-    // runs inside another program through main(); a scoped logger would not.
+    // for the user running the command: it goes to standard error. Like
+    // the tracer provider the set-up registers, the diag logger is global:
+    // the command owns both while it runs, even inside another program
+    // that calls main().
     diag.setLogger(stderrLogger(err), {
       logLevel: DiagLogLevel.WARN,
       suppressOverrideMessage: true,
