@@ -324,6 +324,56 @@ describe('the counts', () => {
   });
 });
 
+describe('a backend that refuses large requests (413)', () => {
+  // About 1.5 KB of JSON per span: a batch of 64 is far over the limit, a
+  // batch of 8 is under it.
+  const LIMIT = 16 * 1024;
+  const NOTE = 'n'.repeat(600);
+
+  it('gets every span that fits it, in smaller requests; a span too large alone is dropped and counted', async () => {
+    const backend = await backendThat({
+      answer: 'accept',
+      maxBodyBytes: LIMIT,
+    });
+    const handle = setUp({ endpoint: backend.url, maxExportBatchSize: 64 });
+    const tracker = new ExecutionTracker('large-requests');
+
+    for (let i = 0; i < 200; i++) {
+      tracker.recordRoutineStart('parse', { index: i, note: NOTE }).end();
+      if (i === 100) {
+        // Over the limit on its own: eight strings of 4,000 characters.
+        const huge = Object.fromEntries(
+          Array.from({ length: 8 }, (_, k) => [`part${k}`, 'x'.repeat(4000)]),
+        );
+        tracker.recordRoutineStart('oversized', huge).end();
+      }
+    }
+    tracker.end();
+    await handle.forceFlush();
+
+    const produced = 200 + 1 + 1;
+    expect(backend.requests.some((r) => r.status === 413)).toBe(true);
+    for (const request of backend.requests.filter((r) => r.status === 200)) {
+      expect(request.bodyBytes).toBeLessThanOrEqual(LIMIT);
+    }
+    expect(backend.acceptedSpans).toBe(produced - 1);
+    expect(backend.acceptedNames).not.toContain('oversized');
+    expect(backend.duplicateSpans).toBe(0);
+    expect(handle.stats).toMatchObject({
+      exportedSpans: produced - 1,
+      droppedSpans: 1,
+      pendingSpans: 0,
+    });
+    expect(diagLog.lines.some((line) => line.includes('too large'))).toBe(true);
+
+    await handle.shutdown();
+    expect(handle.stats.exportedSpans + handle.stats.droppedSpans).toBe(
+      produced,
+    );
+    expectNoProcessErrors();
+  });
+});
+
 describe('credentials', () => {
   const ENV_SECRET = 's3cr3t-token';
   const OPTION_SECRET = 'k3y-from-c0de';
