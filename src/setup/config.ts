@@ -78,8 +78,9 @@ export interface TracingOptions {
    */
   readonly exportTimeoutMillis?: number;
   /**
-   * Spans kept for a later attempt while the backend cannot be reached;
-   * past it the oldest are dropped, and counted.
+   * Spans kept while the backend cannot take them, those waiting to be
+   * sent and those waiting to be sent again alike; past it the oldest are
+   * dropped, and counted. Up to two requests' worth more are in flight.
    * @default the queue size
    */
   readonly maxRetainedSpans?: number;

@@ -96,7 +96,9 @@ export function setupTracing(options: TracingOptions = {}): TracingHandle {
       timeoutMillis: config.exportTimeoutMillis,
     }),
     {
-      maxQueuedSpans: config.maxQueueSize,
+      // One queue holds the spans waiting to be sent and those waiting to be
+      // sent again, so the bound on what is retained is its bound.
+      maxQueuedSpans: config.maxRetainedSpans,
       maxBatchSize: config.maxExportBatchSize,
       maxConcurrentRequests: 2,
       scheduledDelayMillis: config.scheduledDelayMillis,

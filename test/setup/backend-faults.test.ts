@@ -224,6 +224,31 @@ describe('memory while the backend is down', () => {
   );
 });
 
+describe('maxRetainedSpans', () => {
+  it('bounds the spans kept while the backend is down, below the queue size', async () => {
+    const handle = setUp({
+      endpoint: urlOn(await closedPort()),
+      maxQueueSize: 1000,
+      maxRetainedSpans: 100,
+      maxExportBatchSize: 50,
+    });
+    const tracker = new ExecutionTracker('few-retained');
+    let mostPending = 0;
+    runExecutions(tracker, 500, () => {
+      mostPending = Math.max(mostPending, handle.stats.pendingSpans);
+    });
+    await handle.forceFlush();
+
+    // What is kept, plus at most two requests of 50 spans in flight.
+    expect(mostPending).toBeLessThanOrEqual(100 + 2 * 50);
+    expect(handle.stats.pendingSpans).toBeLessThanOrEqual(100);
+    expect(handle.stats.droppedSpans).toBeGreaterThanOrEqual(500 - 200);
+    expect(handle.stats.droppedSpans + handle.stats.pendingSpans).toBe(500);
+    await handle.shutdown();
+    expectNoProcessErrors();
+  });
+});
+
 describe('a backend that comes back', () => {
   it('receives the spans queued while it answered 503, and the later ones', async () => {
     const backend = await backendThat({ answer: 'status', status: 503 });
