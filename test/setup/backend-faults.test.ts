@@ -25,12 +25,14 @@ import {
 
 // Short enough that every fault settles within a test: a batch waits 20 ms
 // for company, and a request the backend does not answer is given up after
-// 300 ms.
+// half a second. The fake backend answers from this very event loop, so
+// the timeout also has to outlast a busy turn of it, or a request answered
+// in time would count as failed and be sent twice.
 const FAST: TracingOptions = {
   serviceName: 'backend-faults',
   exitHooks: false,
   scheduledDelayMillis: 20,
-  exportTimeoutMillis: 300,
+  exportTimeoutMillis: 500,
 };
 
 let tracing: TracingHandle | undefined;
@@ -263,8 +265,9 @@ describe('a backend that comes back', () => {
     runExecutions(tracker, 50);
     tracker.end();
     // No flush: the retry and the batch timer deliver on their own.
-    await waitUntil('every span at the backend', () => {
-      return backend.acceptedSpans === 101;
+    // The backend counts a request before its answer reaches the exporter.
+    await waitUntil('every span at the backend, and its answers back', () => {
+      return backend.acceptedSpans === 101 && handle.stats.pendingSpans === 0;
     });
     expect(handle.stats).toMatchObject({
       exportedSpans: 101,
@@ -297,8 +300,9 @@ describe('a backend that comes back', () => {
     const backend = await backendOn(port);
     runExecutions(tracker, 50);
     tracker.end();
-    await waitUntil('every span at the backend', () => {
-      return backend.acceptedSpans === 101;
+    // The backend counts a request before its answer reaches the exporter.
+    await waitUntil('every span at the backend, and its answers back', () => {
+      return backend.acceptedSpans === 101 && handle.stats.pendingSpans === 0;
     });
     expect(handle.stats).toMatchObject({
       exportedSpans: 101,
