@@ -35,9 +35,9 @@ export function installExitHooks(actions: ExitHookActions): () => void {
   const afterFlush = actions.afterFlush ?? ((): void => undefined);
   const onAbruptExit = actions.onAbruptExit ?? ((): void => undefined);
 
-  // `holdOpen` keeps the process alive until the deadline; after an
-  // uncaught exception it must, or a loop that ran dry first would end the
-  // process with code 0, as though nothing had failed.
+  // `holdOpen` keeps the process alive until the flush or the deadline;
+  // after an uncaught exception it must, for should the loop run dry
+  // first, the process would end with code 0, as though nothing had failed.
   const boundedFlush = (holdOpen: boolean): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
@@ -102,31 +102,64 @@ export function installExitHooks(actions: ExitHookActions): () => void {
       raiseAgain();
       return;
     }
-    // Another listener makes the exception the application's to handle,
-    // and the process may well go on: nothing here may end its trackers.
+    // Another listener is stepped aside for as it comes (below); this is
+    // for one that came in without a 'newListener' event to say so.
     if (process.listenerCount('uncaughtException') > 1) return;
     failure = { error, origin };
     removeExitListeners();
     void boundedFlush(true).then(raiseAgain, raiseAgain);
   };
 
+  // The exception hook listens only while nothing else does. With another
+  // listener the exception is the application's to handle, and the process
+  // may well go on; and a listener of ours would be "another handler" to
+  // code that steps aside for one, as crash reporters do, which would then
+  // leave the process running after a fatal error.
+  let listening = false;
+  const listen = (): void => {
+    if (listening || process.listenerCount('uncaughtException') > 0) return;
+    listening = true;
+    process.on('uncaughtException', onUncaughtException);
+  };
+  const stepAside = (): void => {
+    if (!listening) return;
+    listening = false;
+    process.removeListener('uncaughtException', onUncaughtException);
+  };
+  const onNewListener = (event: string | symbol, listener: unknown): void => {
+    if (event === 'uncaughtException' && listener !== onUncaughtException) {
+      stepAside();
+    }
+  };
+  const onRemoveListener = (
+    event: string | symbol,
+    listener: unknown,
+  ): void => {
+    if (event === 'uncaughtException' && listener !== onUncaughtException) {
+      listen();
+    }
+  };
+
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
   process.once('beforeExit', onBeforeExit);
   process.once('exit', onExit);
-  process.on('uncaughtException', onUncaughtException);
+  process.on('newListener', onNewListener);
+  process.on('removeListener', onRemoveListener);
+  listen();
 
   function removeExitListeners(): void {
     process.removeListener('SIGTERM', onSignal);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('beforeExit', onBeforeExit);
     process.removeListener('exit', onExit);
+    process.removeListener('newListener', onNewListener);
+    process.removeListener('removeListener', onRemoveListener);
   }
   function remove(): void {
     removeExitListeners();
-    if (failure === undefined) {
-      process.removeListener('uncaughtException', onUncaughtException);
-    }
+    // While it flushes after an exception, the hook still has to raise it.
+    if (failure === undefined) stepAside();
   }
   return remove;
 }
