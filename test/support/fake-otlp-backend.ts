@@ -1,7 +1,7 @@
 // An OTLP/HTTP trace receiver whose answers a test switches at will: it
 // accepts and counts spans, refuses with a status, refuses bodies over a
 // size, or takes a request and never answers. It understands the JSON
-// encoding only, which is what the set-up helper's exporter sends; anything
+// encoding only, which is what setupTracing's exporter sends; anything
 // else is refused and counted, so that a change of encoding fails loudly.
 import {
   createServer,
