@@ -96,7 +96,7 @@ function expectNoProcessErrors(): void {
   expect(processErrors.uncaughtExceptions).toEqual([]);
 }
 
-/** Starts a backend that shows the fault, and returns the URL to use. */
+/** A fault by name, and how to bring it about: it returns the URL to use. */
 type Fault = readonly [string, () => Promise<string>];
 
 const FAULTS: readonly Fault[] = [
