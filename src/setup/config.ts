@@ -78,20 +78,24 @@ export interface TracingOptions {
    */
   readonly exportTimeoutMillis?: number;
   /**
-   * Spans kept for a later attempt while the backend cannot be reached;
-   * past it the oldest are dropped, and counted.
+   * Spans kept while the backend cannot take them, those waiting to be
+   * sent and those waiting to be sent again alike; past it the oldest are
+   * dropped, and counted. Up to two requests' worth more are in flight.
    * @default the queue size
    */
   readonly maxRetainedSpans?: number;
   /**
    * Time the exit hooks may spend flushing before the process goes on
-   * exiting.
+   * exiting. After an uncaught exception the rest of the application keeps
+   * running meanwhile, so a short time is safer there.
    * @default 5000
    */
   readonly exitTimeoutMillis?: number;
   /**
-   * Whether `SIGTERM`, `SIGINT` and the end of the event loop end the open
-   * trackers and flush.
+   * Whether `SIGTERM`, `SIGINT`, the end of the event loop and an uncaught
+   * exception (or unhandled rejection) that nothing else listens for end
+   * the open trackers and flush. After the exception, the process still
+   * fails with it, as Node would have, once the flush is done.
    * @default true
    */
   readonly exitHooks?: boolean;

@@ -1,18 +1,26 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
-import { logger } from '../internal/diag.js';
+import { logger, OnceLogger } from '../internal/diag.js';
 import { readText, safeString } from '../internal/values.js';
 
 /** What the exporter has done with the spans it was given. */
 export interface ExportStats {
   /** Spans the backend accepted. */
   readonly exportedSpans: number;
-  /** Spans dropped because the queue was full while the backend was away. */
+  /**
+   * Spans dropped: because the queue was full while the backend was away,
+   * because they were still undelivered at shutdown, or because the backend
+   * refused a span on its own as too large (HTTP 413).
+   */
   readonly droppedSpans: number;
   /** Spans waiting in the queue or in a request now. */
   readonly pendingSpans: number;
-  /** Export requests that failed (each was retried later). */
+  /**
+   * Export requests that failed. Their spans were tried again later, or at
+   * once in smaller requests when the backend refused the request as too
+   * large.
+   */
   readonly failedRequests: number;
   /** Why the latest failed request failed, if one did. */
   readonly lastError: string | undefined;
@@ -45,9 +53,12 @@ export interface QueueingExporterOptions {
  * takes every batch at once into a bounded queue, sends from it with a
  * bounded number of requests in flight, and puts a failed batch back at the
  * front to try again after a growing delay. A backend that comes back
- * therefore receives everything the queue could hold. The first failure is
- * logged through `diag`, with what follows counted rather than logged, and
- * the recovery is logged with the count.
+ * therefore receives everything the queue could hold. A request refused as
+ * too large (HTTP 413) is split in two and sent again at once, down to
+ * single spans; a span refused on its own can never be delivered, so it is
+ * dropped and counted. The first failure is logged through `diag`, with
+ * what follows counted rather than logged, and the recovery is logged with
+ * the count.
  */
 export class QueueingExporter implements SpanExporter {
   // Spans never sent yet, oldest first.
@@ -61,6 +72,8 @@ export class QueueingExporter implements SpanExporter {
   private _exported = 0;
   private _dropped = 0;
   private _failedRequests = 0;
+  // Failures that wait for the retry delay: a flush stops at one of them.
+  private _delayedFailures = 0;
   private _lastError: string | undefined;
   private _failuresSinceSuccess = 0;
   private _retryRounds = 0;
@@ -70,6 +83,7 @@ export class QueueingExporter implements SpanExporter {
   private _shutdown: Promise<void> | undefined;
   // Called whenever a request settles, for flushes waiting on the queue.
   private _waiters: (() => void)[] = [];
+  private readonly _once = new OnceLogger();
 
   constructor(
     private readonly _inner: SpanExporter,
@@ -135,10 +149,10 @@ export class QueueingExporter implements SpanExporter {
    */
   async forceFlush(): Promise<void> {
     this._cancelRetry();
-    const failuresBefore = this._failedRequests;
+    const failuresBefore = this._delayedFailures;
     this._pump();
     while (this._hasWork()) {
-      if (this._failedRequests > failuresBefore && this._inFlight === 0) break;
+      if (this._delayedFailures > failuresBefore && this._inFlight === 0) break;
       await new Promise<void>((resolve) => this._waiters.push(resolve));
     }
     await this._inner.forceFlush?.();
@@ -210,22 +224,37 @@ export class QueueingExporter implements SpanExporter {
     }
   }
 
-  /** Failed spans first, then queued ones, up to the batch size. */
+  /**
+   * Failed spans first, then queued ones, up to the batch size. A part of a
+   * request refused as too large goes alone, or it would grow back into
+   * the request that was refused; and queued spans wait until every failed
+   * one has gone, so that they stay in order.
+   */
   private _nextBatchToSend(): FailedBatch | undefined {
+    const first = this._retry[0];
+    if (first?.alone === true) {
+      this._retry.shift();
+      return first;
+    }
     const max = this._options.maxBatchSize;
     const spans: ReadableSpan[] = [];
     let order: number | undefined;
     while (this._retry.length > 0 && spans.length < max) {
       const oldest = this._retry[0] as FailedBatch;
+      if (oldest.alone) break;
       order ??= oldest.order;
       spans.push(...oldest.spans.splice(0, max - spans.length));
       if (oldest.spans.length === 0) this._retry.shift();
     }
-    if (spans.length < max && this._queue.length > 0) {
+    if (
+      spans.length < max &&
+      this._retry.length === 0 &&
+      this._queue.length > 0
+    ) {
       spans.push(...this._queue.splice(0, max - spans.length));
     }
     if (spans.length === 0) return undefined;
-    return { order: order ?? this._nextBatch++, spans };
+    return { order: order ?? this._nextBatch++, width: 1, spans, alone: false };
   }
 
   private _send(batch: FailedBatch): void {
@@ -257,6 +286,12 @@ export class QueueingExporter implements SpanExporter {
       this._failuresSinceSuccess = 0;
       this._retryRounds = 0;
       this._pump();
+    } else if (!this._shutDown && isTooLarge(result.error)) {
+      this._failedRequests++;
+      this._lastError = describeError(result.error);
+      this._split(batch);
+      // The backend is up and has said what is wrong: no reason to wait.
+      this._pump();
     } else {
       this._failedRequests++;
       this._lastError = describeError(result.error);
@@ -269,6 +304,7 @@ export class QueueingExporter implements SpanExporter {
       if (this._shutDown) {
         this._dropped += batch.spans.length;
       } else {
+        this._delayedFailures++;
         this._requeue(batch);
         this._applyBound();
         this._scheduleRetry();
@@ -278,6 +314,43 @@ export class QueueingExporter implements SpanExporter {
     const waiters = this._waiters;
     this._waiters = [];
     for (const wake of waiters) wake();
+  }
+
+  /**
+   * A request refused as too large goes back as two halves, each to be sent
+   * alone; a single span refused so can never be delivered, and is dropped.
+   */
+  private _split(batch: FailedBatch): void {
+    const { spans } = batch;
+    if (spans.length <= 1) {
+      this._dropped += spans.length;
+      this._once.warn(
+        'span-too-large',
+        `span export to ${this._options.destination}: the backend refused a single span as too large (HTTP 413); it cannot be delivered, so it was dropped and counted`,
+      );
+      return;
+    }
+    this._once.warn(
+      'request-too-large',
+      `span export to ${this._options.destination}: the backend refused a request of ${spans.length} spans as too large (HTTP 413); sending it again in smaller requests (a lower maxExportBatchSize avoids this)`,
+    );
+    const half = Math.ceil(spans.length / 2);
+    // The halves share the batch's place in the order, the first before the
+    // second, however often either fails from here on.
+    const width = batch.width / 2;
+    this._requeue({
+      order: batch.order,
+      width,
+      spans: spans.slice(0, half),
+      alone: true,
+    });
+    this._requeue({
+      order: batch.order + width,
+      width,
+      spans: spans.slice(half),
+      alone: true,
+    });
+    this._applyBound();
   }
 
   private _requeue(batch: FailedBatch): void {
@@ -317,12 +390,31 @@ export class QueueingExporter implements SpanExporter {
 
 /** A batch as sent, with its place in the order of sending. */
 interface FailedBatch {
+  /**
+   * Where the batch sits among the others: the batches sent take the whole
+   * numbers, and the halves of a split one share its interval.
+   */
   readonly order: number;
+  readonly width: number;
   readonly spans: ReadableSpan[];
+  /** Part of a request refused as too large: sent as it is, never merged. */
+  readonly alone: boolean;
 }
 
 function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(safeString(value));
+}
+
+/**
+ * Whether the backend refused the request for its size: the OTLP exporter's
+ * error carries the HTTP status as `code`.
+ */
+function isTooLarge(error: Error | undefined): boolean {
+  try {
+    return (error as { code?: unknown } | undefined)?.code === 413;
+  } catch {
+    return false;
+  }
 }
 
 function describeError(error: Error | undefined): string {

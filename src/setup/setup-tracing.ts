@@ -63,9 +63,10 @@ let active: TracingHandle | undefined;
  *
  * Export failures never reach the application: the spans wait in a bounded
  * queue and are retried, the first failure is logged through `diag` and the
- * rest are counted. On `SIGTERM`, `SIGINT` and at the natural end of the
- * process, the trackers still open are ended (their running executions
- * marked incomplete) and the spans flushed.
+ * rest are counted. On `SIGTERM`, `SIGINT`, at the natural end of the
+ * process and on an uncaught exception that nothing else handles, the
+ * trackers still open are ended (their running executions marked
+ * incomplete) and the spans flushed.
  *
  * An application that already has an OpenTelemetry SDK does not need this:
  * trackers use the global API.
@@ -96,7 +97,9 @@ export function setupTracing(options: TracingOptions = {}): TracingHandle {
       timeoutMillis: config.exportTimeoutMillis,
     }),
     {
-      maxQueuedSpans: config.maxQueueSize,
+      // One queue holds the spans waiting to be sent and those waiting to be
+      // sent again, so the bound on what is retained is its bound.
+      maxQueuedSpans: config.maxRetainedSpans,
       maxBatchSize: config.maxExportBatchSize,
       maxConcurrentRequests: 2,
       scheduledDelayMillis: config.scheduledDelayMillis,
@@ -147,13 +150,13 @@ function register(
     await exporter.forceFlush();
   };
   const removeExitHooks = config.exitHooks
-    ? installExitHooks(
-        async () => {
+    ? installExitHooks({
+        flush: async () => {
           endOpenTrackers();
           await flush();
         },
-        config.exitTimeoutMillis,
-        () => {
+        timeoutMillis: config.exitTimeoutMillis,
+        afterFlush: () => {
           const { pendingSpans, droppedSpans } = exporter.stats;
           if (pendingSpans + droppedSpans > 0) {
             logger.warn(
@@ -161,7 +164,15 @@ function register(
             );
           }
         },
-      )
+        onAbruptExit: () => {
+          const { pendingSpans } = exporter.stats;
+          if (pendingSpans > 0) {
+            logger.warn(
+              `exiting with ${pendingSpans} spans not delivered to ${redactUrl(config.endpoint)}: process.exit() leaves no time to send them; await shutdown() before it`,
+            );
+          }
+        },
+      })
     : (): void => undefined;
 
   let shutDown: Promise<void> | undefined;

@@ -1025,3 +1025,139 @@ describe('QueueingExporter: accounting', () => {
     expectAccounted(exporter, 40);
   });
 });
+
+/** The error the OTLP exporter reports for an HTTP 413 answer. */
+function tooLarge(): Error {
+  return Object.assign(new Error('Payload Too Large'), { code: 413 });
+}
+
+/** Answers a request of the double with a 413, as the OTLP exporter would. */
+function refuseAsTooLarge(request: InnerRequest | undefined): void {
+  if (request === undefined) throw new Error('no such request');
+  request.open = false;
+  request.outcome = 'failure';
+  request.callback({ code: ExportResultCode.FAILED, error: tooLarge() });
+}
+
+/** A backend that refuses, on the next microtask, requests over a span count. */
+class SizeLimitedBackend implements SpanExporter {
+  readonly sizes: number[] = [];
+  readonly delivered: string[] = [];
+
+  constructor(private readonly _maxSpans: number) {}
+
+  export(spans: ReadableSpan[], answer: (result: ExportResult) => void): void {
+    this.sizes.push(spans.length);
+    void Promise.resolve().then(() => {
+      if (spans.length > this._maxSpans) {
+        answer({ code: ExportResultCode.FAILED, error: tooLarge() });
+      } else {
+        this.delivered.push(...spans.map((s) => s.name));
+        answer({ code: ExportResultCode.SUCCESS });
+      }
+    });
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+describe('QueueingExporter: a request refused as too large (413)', () => {
+  it('sends it again at once as two halves, each alone, and keeps the order', () => {
+    const { inner, exporter } = setUp({ maxBatchSize: 8 });
+    give(exporter, makeSpans('a', 8));
+    give(exporter, makeSpans('b', 8));
+    refuseAsTooLarge(inner.requests[0]);
+
+    // No retry delay, and the half is not topped up to a full batch again.
+    expect(inner.requests[1]?.names).toEqual(names('a', 0, 4));
+    inner.requests[1]?.succeed();
+    expect(inner.requests[2]?.names).toEqual(names('a', 4, 8));
+    inner.requests[2]?.succeed();
+    expect(inner.requests[3]?.names).toEqual(names('b', 0, 8));
+    inner.requests[3]?.succeed();
+
+    expect(inner.delivered).toEqual([...names('a', 0, 8), ...names('b', 0, 8)]);
+    expect(exporter.stats).toMatchObject({
+      exportedSpans: 16,
+      droppedSpans: 0,
+      pendingSpans: 0,
+      failedRequests: 1,
+      lastError: 'Payload Too Large',
+    });
+    expect(logged.warnings).toEqual([
+      expect.stringMatching(/refused a request of 8 spans as too large/),
+    ]);
+  });
+
+  it('drops and counts a span that is refused on its own, and warns once', () => {
+    const { inner, exporter } = setUp({ maxBatchSize: 2 });
+    give(exporter, makeSpans('a', 2));
+    refuseAsTooLarge(inner.requests[0]);
+    refuseAsTooLarge(inner.requests[1]);
+    expect(exporter.stats).toMatchObject({ droppedSpans: 1, pendingSpans: 1 });
+    inner.requests[2]?.succeed();
+    give(exporter, makeSpans('b', 1));
+    vi.advanceTimersByTime(0);
+    refuseAsTooLarge(inner.requests[3]);
+
+    expect(inner.delivered).toEqual(['a1']);
+    expect(exporter.stats).toMatchObject({
+      exportedSpans: 1,
+      droppedSpans: 2,
+      pendingSpans: 0,
+    });
+    expectAccounted(exporter, 3);
+    expect(
+      logged.warnings.filter((w) => w.includes('a single span')),
+    ).toHaveLength(1);
+  });
+
+  it('has forceFlush and shutdown wait until every part is delivered', async () => {
+    const backend = new SizeLimitedBackend(3);
+    const exporter = new QueueingExporter(backend, {
+      maxQueuedSpans: 100,
+      maxBatchSize: 10,
+      maxConcurrentRequests: 1,
+      destination: DESTINATION,
+    });
+    give(exporter, makeSpans('a', 10));
+    await exporter.forceFlush();
+    expect(backend.delivered).toEqual(names('a', 0, 10));
+    expect(backend.sizes).toEqual([10, 5, 3, 2, 5, 3, 2]);
+    expect(exporter.stats).toMatchObject({
+      exportedSpans: 10,
+      pendingSpans: 0,
+      failedRequests: 3,
+    });
+
+    give(exporter, makeSpans('b', 7));
+    await exporter.shutdown();
+    expect(backend.delivered).toEqual([
+      ...names('a', 0, 10),
+      ...names('b', 0, 7),
+    ]);
+    expect(exporter.stats).toMatchObject({
+      exportedSpans: 17,
+      droppedSpans: 0,
+      pendingSpans: 0,
+    });
+  });
+
+  it('keeps a half alone when it then fails for another reason', async () => {
+    const { inner, exporter } = setUp({ maxBatchSize: 4 });
+    give(exporter, makeSpans('a', 4));
+    give(exporter, makeSpans('b', 4));
+    refuseAsTooLarge(inner.requests[0]);
+    inner.requests[1]?.fail();
+    // The backend is down now: the half waits out the delay, still alone.
+    await expectRetryAfter(inner, 1000);
+    expect(inner.requests[2]?.names).toEqual(names('a', 0, 2));
+    inner.requests[2]?.succeed();
+    inner.requests[3]?.succeed();
+    inner.requests[4]?.succeed();
+    expect(inner.delivered).toEqual([...names('a', 0, 4), ...names('b', 0, 4)]);
+    expectAccounted(exporter, 8);
+  });
+});
