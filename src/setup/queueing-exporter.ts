@@ -286,11 +286,20 @@ export class QueueingExporter implements SpanExporter {
       this._failuresSinceSuccess = 0;
       this._retryRounds = 0;
       this._pump();
-    } else if (!this._shutDown && isTooLarge(result.error)) {
+    } else if (!this._shutDown && httpStatus(result.error) === 413) {
       this._failedRequests++;
       this._lastError = describeError(result.error);
       this._split(batch);
       // The backend is up and has said what is wrong: no reason to wait.
+      this._pump();
+    } else if (!isRetryable(result.error)) {
+      this._failedRequests++;
+      this._lastError = describeError(result.error);
+      this._dropped += batch.spans.length;
+      this._once.warn(
+        `refused-${String(httpStatus(result.error))}`,
+        `span export to ${this._options.destination} was refused (${this._lastError}): an answer that retrying cannot change, so its ${batch.spans.length} spans were dropped and counted; further refusals are counted, not logged`,
+      );
       this._pump();
     } else {
       this._failedRequests++;
@@ -406,15 +415,32 @@ function toError(value: unknown): Error {
 }
 
 /**
- * Whether the backend refused the request for its size: the OTLP exporter's
- * error carries the HTTP status as `code`.
+ * The HTTP status the backend answered a failed request with, if it
+ * answered: the OTLP exporter's error carries it as `code`.
  */
-function isTooLarge(error: Error | undefined): boolean {
+function httpStatus(error: Error | undefined): number | undefined {
   try {
-    return (error as { code?: unknown } | undefined)?.code === 413;
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return typeof code === 'number' ? code : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** The answers OTLP/HTTP says may be retried; any other status may not. */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/**
+ * Whether a failed request may succeed if sent again: the backend did not
+ * answer (down, unreachable, too slow), or answered with a status that says
+ * "later". Any other answer (a 400 for a payload it cannot read, a 401 for
+ * a missing credential, a 404 for a wrong path, a 500) would be the same
+ * next time, and a batch retried for ever would hold up every batch behind
+ * it.
+ */
+function isRetryable(error: Error | undefined): boolean {
+  const status = httpStatus(error);
+  return status === undefined || RETRYABLE_STATUSES.has(status);
 }
 
 function describeError(error: Error | undefined): string {

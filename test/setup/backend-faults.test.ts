@@ -101,8 +101,8 @@ type Fault = readonly [string, () => Promise<string>];
 
 const FAULTS: readonly Fault[] = [
   [
-    'answers 500',
-    async () => (await backendThat({ answer: 'status', status: 500 })).url,
+    'answers 502',
+    async () => (await backendThat({ answer: 'status', status: 502 })).url,
   ],
   [
     'answers 503',
@@ -111,6 +111,42 @@ const FAULTS: readonly Fault[] = [
   ['never answers', async () => (await backendThat({ answer: 'hang' })).url],
   ['is not listening', async () => urlOn(await closedPort())],
 ];
+
+describe('a backend that refuses for good', () => {
+  it.each([400, 401, 404, 500])(
+    'answering %i has its spans dropped and counted at once, not retried',
+    async (status) => {
+      const backend = await backendThat({ answer: 'status', status });
+      const handle = setUp({ endpoint: backend.url, maxExportBatchSize: 50 });
+      const tracker = new ExecutionTracker('refused');
+
+      runExecutions(tracker, 200);
+      await handle.forceFlush();
+      // Nothing waits for a retry that could only be refused again.
+      expect(handle.stats).toMatchObject({
+        exportedSpans: 0,
+        droppedSpans: 200,
+        pendingSpans: 0,
+        failedRequests: 4,
+      });
+      expect(backend.requests).toHaveLength(4);
+      expect(handle.stats.lastError).toEqual(expect.any(String));
+      const warnings = diagLog.lines.filter((line) =>
+        line.includes('retrying cannot change'),
+      );
+      expect(warnings).toHaveLength(1);
+
+      tracker.end();
+      await handle.shutdown();
+      expect(handle.stats).toMatchObject({
+        exportedSpans: 0,
+        droppedSpans: 201,
+        pendingSpans: 0,
+      });
+      expectNoProcessErrors();
+    },
+  );
+});
 
 describe('a backend that fails', () => {
   it.each(FAULTS)(
