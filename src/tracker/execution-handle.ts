@@ -8,6 +8,7 @@ import {
 
 import { toExecutionRecord } from '../format/records.js';
 import { snapshot } from '../format/snapshot.js';
+import { OnceLogger } from '../internal/diag.js';
 import type { StoredExecution } from '../mirror/stored.js';
 import type { ExecutionRecord, ExecutionStatus } from '../records.js';
 import type { RunningNode } from '../internal/running-list.js';
@@ -125,12 +126,35 @@ export class TrackedExecution
     targetRoutineId: string | null = null,
     data: Record<string, unknown> | null = {},
   ): void {
+    if (!(this instanceof TrackedExecution)) {
+      warnDetached('recordEvent');
+      return;
+    }
     this._owner.recordEventFrom(this, eventName, targetRoutineId, data);
   }
 
   end(status?: ExecutionStatus, result?: unknown, error?: unknown): void {
+    if (!(this instanceof TrackedExecution)) {
+      warnDetached('end');
+      return;
+    }
     this._owner.finishExecution(this, status, result, error);
   }
+}
+
+const detachedCalls = new OnceLogger();
+
+/**
+ * A handle's method called without its handle (`setTimeout(execution.end)`)
+ * cannot know which execution it was meant for. Handles stay plain objects
+ * with methods on their prototype, since one is made per execution: a
+ * bound copy of each method would cost every execution two functions.
+ */
+function warnDetached(method: string): void {
+  detachedCalls.warn(
+    `detached-${method}`,
+    `an execution handle's ${method}() was called without its handle (passed as a callback?); nothing was recorded: call it on the handle, as in () => execution.${method}()`,
+  );
 }
 
 /**
@@ -172,6 +196,7 @@ export class DetachedExecution implements ExecutionHandle {
   }
 
   end(): void {
-    this._ended = true;
+    // Called detached, there is no handle to mark; nothing else happens.
+    if (this instanceof DetachedExecution) this._ended = true;
   }
 }

@@ -78,6 +78,12 @@ export class ExecutionTracker implements ExecutionOwner {
    * @throws TypeError or RangeError naming the first invalid option
    */
   constructor(flowIdOrOptions?: string | ExecutionTrackerOptions) {
+    // A second argument would be silently ignored, options and all.
+    if (arguments.length > 1) {
+      throw new TypeError(
+        'ExecutionTracker: takes one argument, a flow id or an options object; pass the flow id as the flowId option: new ExecutionTracker({ flowId, ... })',
+      );
+    }
     const options: ResolvedOptions = resolveOptions(flowIdOrOptions);
     this.flowId = options.flowId;
     this._mirror = new Mirror(options.flowId, options);
@@ -96,6 +102,7 @@ export class ExecutionTracker implements ExecutionOwner {
         this._spanFailure(error);
       },
     });
+    bindMethods(this);
   }
 
   /**
@@ -652,6 +659,37 @@ function serializesAsObject(value: unknown): value is Record<string, unknown> {
     );
   } catch {
     return false;
+  }
+}
+
+/**
+ * The methods an engine may pass around as callbacks
+ * (`setImmediate(tracker.end)`, `ids.forEach(tracker.recordRoutineStart)`):
+ * bound once per tracker, so that they work detached from it.
+ */
+const BOUND_METHODS = [
+  'recordRoutineStart',
+  'recordRoutineEnd',
+  'recordEvent',
+  'trackRoutine',
+  'end',
+  'getRoutinePerformance',
+  'getFlowPerformance',
+  'getPerformanceMetrics',
+  'serialize',
+  'toJSON',
+] as const;
+
+function bindMethods(tracker: ExecutionTracker): void {
+  const methods = tracker as unknown as Record<string, unknown>;
+  for (const name of BOUND_METHODS) {
+    const method = methods[name] as (...args: unknown[]) => unknown;
+    Object.defineProperty(tracker, name, {
+      value: method.bind(tracker),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
 }
 

@@ -66,7 +66,75 @@ describe('construction', () => {
     expect(() => new ExecutionTracker({ maxEvents: -5 })).toThrow(/maxEvents/);
     expect(() => new ExecutionTracker(42 as never)).toThrow(TypeError);
   });
+
+  it('refuses a second argument rather than ignoring the options in it', () => {
+    const construct = ExecutionTracker as unknown as new (
+      ...args: unknown[]
+    ) => ExecutionTracker;
+    expect(() => new construct('f', { maxEvents: 1 })).toThrow(
+      /takes one argument.*flowId option/,
+    );
+  });
 });
+
+/* eslint-disable @typescript-eslint/unbound-method -- these tests detach methods on purpose */
+describe('methods passed as callbacks', () => {
+  it("work detached from the tracker, as a tracker's own", async () => {
+    const tracker = new ExecutionTracker('callbacks');
+    const { recordRoutineStart, recordRoutineEnd, recordEvent, end } = tracker;
+    recordRoutineStart('a', { n: 1 });
+    recordEvent('a', 'out', 'b');
+    recordRoutineEnd('a', 'completed', 2);
+    ['x', 'y'].forEach((id) => {
+      recordRoutineStart(id).end();
+    });
+    await new Promise<void>((resolve) => {
+      setImmediate(() => {
+        end();
+        resolve();
+      });
+      vi.runAllTimers();
+    });
+
+    expect(tracker.ended).toBe(true);
+    expect(recordsOf(tracker, 'a')[0]).toMatchObject({
+      status: 'completed',
+      result: 2,
+    });
+    expect(tracker.getFlowPerformance()).toMatchObject({
+      total_routines: 3,
+      total_events: 1,
+    });
+    const { getPerformanceMetrics, serialize } = tracker;
+    expect(getPerformanceMetrics().finished_executions).toBe(3);
+    expect(serialize().flow_id).toBe('callbacks');
+  });
+
+  it('of a handle do nothing and warn once when called without it', () => {
+    const tracker = new ExecutionTracker('detached-handle');
+    const handle = tracker.recordRoutineStart('a');
+    const { end, recordEvent } = handle;
+    expect(() => {
+      recordEvent('out');
+      end('failed');
+      end('failed');
+    }).not.toThrow();
+    expect(handle.ended).toBe(false);
+    expect(tracker.eventFlow).toEqual([]);
+    expect(
+      diagSpy.warnings.filter((w) => w.includes('without its handle')),
+    ).toHaveLength(2);
+
+    // A handle of a start that could not be recorded behaves the same.
+    const detached = tracker.recordRoutineStart(Symbol('not an id') as never);
+    const { end: endDetached } = detached;
+    expect(() => {
+      endDetached();
+    }).not.toThrow();
+    handle.end('completed');
+    expect(handle.ended).toBe(true);
+  });
+}); /* eslint-enable @typescript-eslint/unbound-method */
 
 describe('recordRoutineStart', () => {
   it('opens a running record with UTC timestamps and the given params', () => {
