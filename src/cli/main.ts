@@ -45,7 +45,7 @@ export async function main(
         : String(error);
     // One line, whatever the message holds: a dump's ids or bytes of a
     // file that is not JSON may carry newlines and terminal controls.
-    streams.err(`${PROGRAM}: ${printable(message).replace(/\n/g, ' ')}\n`);
+    streams.err(`${PROGRAM}: ${printable(message.replace(/\n/g, ' '))}\n`);
     return error instanceof CliError ? error.exitCode : 1;
   }
 }

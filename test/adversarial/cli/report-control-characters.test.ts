@@ -52,6 +52,34 @@ describe('report and control characters from the dump', () => {
     expect(controls(out)).toEqual([]);
   });
 
+  it('does not let a newline in an id forge a line of the table', async () => {
+    const forged =
+      'load        1       0   100.0%     0.0     0.0     0.0     0.0   0.0%';
+    const record = (id: string, status: string): object => ({
+      routine_id: id,
+      start_time: '2026-01-01T00:00:00+00:00',
+      status,
+      end_time: '2026-01-01T00:00:01+00:00',
+      execution_time: 1,
+    });
+    const path = files.file(
+      'newline.json',
+      JSON.stringify({
+        flow_id: 'nl',
+        routine_executions: {
+          load: [record('load', 'failed')],
+          [`x\n${forged}`]: [record(`x\n${forged}`, 'completed')],
+        },
+        event_flow: [],
+      }),
+    );
+    const { code, out } = await cli('report', path);
+    expect(code).toBe(0);
+    const lines = out.split('\n');
+    expect(lines.filter((line) => line.startsWith('load '))).toHaveLength(1);
+    expect(out).toContain(`x\\u000a${forged}`);
+  });
+
   it('does not echo raw control bytes of a file that is not JSON', async () => {
     const path = files.file('ansi.json', '\u001b]0;pwned\u0007\u001b[2J');
     const { code, err } = await cli('report', path);
