@@ -26,6 +26,7 @@ import {
   resolveTracingConfig,
   type TracingOptions,
 } from './config.js';
+import { checkTracingOptions } from './check-options.js';
 import { installExitHooks } from './exit-hooks.js';
 import { QueueingExporter, type ExportStats } from './queueing-exporter.js';
 import { QueueingSpanProcessor } from './queueing-span-processor.js';
@@ -71,8 +72,9 @@ let active: TracingHandle | undefined;
  * An application that already has an OpenTelemetry SDK does not need this:
  * trackers use the global API.
  *
- * @throws Error when it was already called and not shut down, or another
- *   global tracer provider is registered
+ * @throws TypeError or RangeError naming an option that is unknown or
+ *   makes no sense; Error when it was already called and not shut down, or
+ *   another global tracer provider is registered
  * @example
  * import { setupTracing } from 'otel-execution-tracker/setup';
  *
@@ -80,7 +82,8 @@ let active: TracingHandle | undefined;
  * // … run flows with ExecutionTracker …
  * await tracing.shutdown();
  */
-export function setupTracing(options: TracingOptions = {}): TracingHandle {
+export function setupTracing(options?: TracingOptions): TracingHandle {
+  const given = checkTracingOptions(options);
   if (active !== undefined) {
     throw new Error(
       'setupTracing has already been called; call shutdown() on its handle first',
@@ -88,7 +91,7 @@ export function setupTracing(options: TracingOptions = {}): TracingHandle {
   }
   // Before the options are resolved, so that their warnings are shown.
   installDiagLogger(process.env.OTEL_LOG_LEVEL);
-  const config = resolveTracingConfig(options, process.env, process.argv[1]);
+  const config = resolveTracingConfig(given, process.env, process.argv[1]);
 
   const exporter = new QueueingExporter(
     new OTLPTraceExporter({
