@@ -75,7 +75,7 @@ export function checkTracingOptions(options: unknown): TracingOptions {
   for (const name of ['eventCountLimit', 'attributeCountLimit']) {
     checkCount(`option spanLimits.${name}`, limits?.[name], 0);
   }
-  return given as TracingOptions;
+  return given;
 }
 
 function checkCount(what: string, value: unknown, minimum: number): void {
