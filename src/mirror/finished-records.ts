@@ -1,29 +1,30 @@
 import { StoredExecution } from './stored.js';
 
-/** The capacity a ring starts with; it doubles as it fills. */
-const INITIAL_CAPACITY = 16;
+/** Numbers kept per record: seq, start, end and duration. */
+const NUMBERS = 4;
+/** Values kept per record: status, params, result and error. */
+const VALUES = 4;
+/** The capacity of a ring's first allocation; it doubles as it fills. */
+const FIRST_CAPACITY = 2;
 
 /**
- * The finished records of one routine, oldest first, as columns in a ring:
- * times in `Float64Array`s, the rest in plain arrays. A record object with
- * its boxed times would be several small objects per execution, all alive
- * until the bound drops them, and the garbage collector copies each of
- * them before it is old enough to be left alone; in columns, the caller's
- * params and result are all that stay. Records are made again when read.
+ * The finished records of one routine, oldest first, in a ring of two
+ * strided columns: the numbers of each record in one `Float64Array`, the
+ * rest in one plain array. A record object with its boxed times would be
+ * several small objects per execution, all alive until the bound drops
+ * them, and the garbage collector copies each of them before it is old
+ * enough to be left alone; here the caller's params and result are all
+ * that stay. Nothing is allocated until the first record, and the ring
+ * starts small: flows with thousands of routine ids pay per record, not
+ * per id. Records are made again when read.
  */
 export class FinishedRecords {
-  private _mask = INITIAL_CAPACITY - 1;
+  private _capacity = 0;
   private _head = 0;
   private _length = 0;
-  private _seq = new Float64Array(INITIAL_CAPACITY);
-  private _start = new Float64Array(INITIAL_CAPACITY);
   // NaN stands for "none" in the two optional times.
-  private _end = new Float64Array(INITIAL_CAPACITY);
-  private _time = new Float64Array(INITIAL_CAPACITY);
-  private _status = new Array<string>(INITIAL_CAPACITY);
-  private _params = new Array<Record<string, unknown>>(INITIAL_CAPACITY);
-  private _result = new Array<unknown>(INITIAL_CAPACITY);
-  private _error = new Array<string | undefined>(INITIAL_CAPACITY);
+  private _numbers = new Float64Array(0);
+  private _values: unknown[] = [];
 
   constructor(private readonly _routineId: string) {}
 
@@ -34,28 +35,30 @@ export class FinishedRecords {
 
   /** Copies a finished record in at the newest end. */
   push(record: StoredExecution): void {
-    if (this._length > this._mask) this._grow();
-    const i = (this._head + this._length) & this._mask;
-    this._seq[i] = record.seq;
-    this._start[i] = record.startMicros;
-    this._end[i] = record.endMicros ?? NaN;
-    this._time[i] = record.executionTime ?? NaN;
-    this._status[i] = record.status;
-    this._params[i] = record.params;
-    this._result[i] = record.result;
-    this._error[i] = record.error;
+    if (this._length === this._capacity) this._grow();
+    const slot = this._slot(this._length);
+    const n = slot * NUMBERS;
+    this._numbers[n] = record.seq;
+    this._numbers[n + 1] = record.startMicros;
+    this._numbers[n + 2] = record.endMicros ?? NaN;
+    this._numbers[n + 3] = record.executionTime ?? NaN;
+    const v = slot * VALUES;
+    this._values[v] = record.status;
+    this._values[v + 1] = record.params;
+    this._values[v + 2] = record.result;
+    this._values[v + 3] = record.error;
     this._length++;
   }
 
   /** Forgets the oldest record; false when there is none. */
   dropOldest(): boolean {
     if (this._length === 0) return false;
-    const i = this._head;
-    // Let go of what the caller's objects are, so they can be collected.
-    this._params[i] = EMPTY;
-    this._result[i] = undefined;
-    this._error[i] = undefined;
-    this._head = (this._head + 1) & this._mask;
+    // Let go of the caller's objects, so that they can be collected.
+    const v = this._head * VALUES;
+    this._values[v + 1] = undefined;
+    this._values[v + 2] = undefined;
+    this._values[v + 3] = undefined;
+    this._head = this._slot(1);
     this._length--;
     return true;
   }
@@ -63,64 +66,55 @@ export class FinishedRecords {
   /** The records held, oldest first, made anew. */
   toArray(): StoredExecution[] {
     const records = new Array<StoredExecution>(this._length);
-    for (let n = 0; n < this._length; n++) {
-      records[n] = this._recordAt((this._head + n) & this._mask);
+    for (let i = 0; i < this._length; i++) {
+      records[i] = this._recordAt(this._slot(i));
     }
     return records;
   }
 
-  private _recordAt(i: number): StoredExecution {
+  private _recordAt(slot: number): StoredExecution {
+    const n = slot * NUMBERS;
+    const v = slot * VALUES;
     const record = new StoredExecution(
-      this._seq[i] ?? 0,
+      this._numbers[n] ?? 0,
       this._routineId,
-      this._start[i] ?? 0,
-      this._params[i] ?? EMPTY,
+      this._numbers[n + 1] ?? 0,
+      this._values[v + 1] as Record<string, unknown>,
     );
-    record.status = this._status[i] ?? 'completed';
-    record.endMicros = optional(this._end[i]);
-    record.executionTime = optional(this._time[i]);
-    record.result = this._result[i];
-    record.error = this._error[i];
+    record.status = this._values[v] as string;
+    record.endMicros = optional(this._numbers[n + 2]);
+    record.executionTime = optional(this._numbers[n + 3]);
+    record.result = this._values[v + 2];
+    record.error = this._values[v + 3] as string | undefined;
     return record;
   }
 
+  /** The slot of the `offset`-th record from the oldest. */
+  private _slot(offset: number): number {
+    const slot = this._head + offset;
+    return slot >= this._capacity ? slot - this._capacity : slot;
+  }
+
   private _grow(): void {
-    const capacity = (this._mask + 1) * 2;
-    const order = (n: number): number => (this._head + n) & this._mask;
-    const seq = new Float64Array(capacity);
-    const start = new Float64Array(capacity);
-    const end = new Float64Array(capacity);
-    const time = new Float64Array(capacity);
-    const status = new Array<string>(capacity);
-    const params = new Array<Record<string, unknown>>(capacity);
-    const result = new Array<unknown>(capacity);
-    const error = new Array<string | undefined>(capacity);
-    for (let n = 0; n < this._length; n++) {
-      const i = order(n);
-      seq[n] = this._seq[i] ?? 0;
-      start[n] = this._start[i] ?? 0;
-      end[n] = this._end[i] ?? NaN;
-      time[n] = this._time[i] ?? NaN;
-      status[n] = this._status[i] ?? 'completed';
-      params[n] = this._params[i] ?? EMPTY;
-      result[n] = this._result[i];
-      error[n] = this._error[i];
+    const capacity = Math.max(FIRST_CAPACITY, this._capacity * 2);
+    const numbers = new Float64Array(capacity * NUMBERS);
+    const values = new Array<unknown>(capacity * VALUES);
+    for (let i = 0; i < this._length; i++) {
+      const slot = this._slot(i);
+      numbers.set(
+        this._numbers.subarray(slot * NUMBERS, (slot + 1) * NUMBERS),
+        i * NUMBERS,
+      );
+      for (let k = 0; k < VALUES; k++) {
+        values[i * VALUES + k] = this._values[slot * VALUES + k];
+      }
     }
-    this._seq = seq;
-    this._start = start;
-    this._end = end;
-    this._time = time;
-    this._status = status;
-    this._params = params;
-    this._result = result;
-    this._error = error;
-    this._mask = capacity - 1;
+    this._numbers = numbers;
+    this._values = values;
+    this._capacity = capacity;
     this._head = 0;
   }
 }
-
-/** What an emptied slot holds instead of a caller's params. */
-const EMPTY: Record<string, unknown> = Object.freeze({});
 
 function optional(value: number | undefined): number | undefined {
   return value === undefined || Number.isNaN(value) ? undefined : value;

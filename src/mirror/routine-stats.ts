@@ -12,6 +12,9 @@ const KNOWN_STATUSES = [
   'error_continued',
 ] as const;
 
+/** Durations kept exactly before a routine's percentiles come from a sketch. */
+export const EXACT_DURATIONS = 64;
+
 /** The relative accuracy of the percentiles: 1%. */
 const SKETCH_RELATIVE_ACCURACY = 0.01;
 
@@ -38,7 +41,11 @@ export class RoutineStats {
   private _timed = 0;
   private _min = Infinity;
   private _max = -Infinity;
-  // Created on the first duration: routines that never end cost nothing.
+  // The first durations are kept as they are, so that the percentiles of a
+  // routine that ran a few times are exact, and a routine costs a few
+  // bytes until it has run often: the sketch takes over past
+  // EXACT_DURATIONS, and is 2 KB where a flow may have thousands of ids.
+  private _durations: number[] | undefined = [];
   private _sketch: DDSketch | undefined;
 
   /** Counts a new execution under `status`. */
@@ -62,10 +69,20 @@ export class RoutineStats {
     this._sum.add(seconds);
     if (seconds < this._min) this._min = seconds;
     if (seconds > this._max) this._max = seconds;
-    this._sketch ??= new DDSketch({
-      relativeAccuracy: SKETCH_RELATIVE_ACCURACY,
-    });
-    this._sketch.accept(seconds);
+    const durations = this._durations;
+    if (durations === undefined) {
+      (this._sketch as DDSketch).accept(seconds);
+    } else if (durations.length < EXACT_DURATIONS) {
+      durations.push(seconds);
+    } else {
+      const sketch = new DDSketch({
+        relativeAccuracy: SKETCH_RELATIVE_ACCURACY,
+      });
+      for (const kept of durations) sketch.accept(kept);
+      sketch.accept(seconds);
+      this._sketch = sketch;
+      this._durations = undefined;
+    }
   }
 
   /** The number of executions with `status`. */
@@ -128,23 +145,26 @@ export class RoutineStats {
 
   /**
    * The `q` quantile with linear interpolation between the two closest
-   * ranks, the definition most tools use (numpy's default, for one). Each
-   * rank's value comes from the sketch, within its relative accuracy, so
-   * the interpolated value is too; the extreme ranks are exact.
+   * ranks, the definition most tools use (numpy's default, for one). Up to
+   * EXACT_DURATIONS durations it is exact; past them, each rank's value
+   * comes from the sketch, within its relative accuracy, so the
+   * interpolated value is too, and the extreme ranks stay exact.
    */
   private _quantile(q: number): number {
-    if (this._sketch === undefined) return 0;
+    if (this._timed === 0) return 0;
+    const sorted = this._durations?.slice().sort((a, b) => a - b);
 
     const rank = q * (this._timed - 1);
     const lower = Math.floor(rank);
     const upper = Math.min(lower + 1, this._timed - 1);
-    const low = this._valueAtRank(lower);
-    const high = this._valueAtRank(upper);
+    const low = this._valueAtRank(lower, sorted);
+    const high = this._valueAtRank(upper, sorted);
     const value = low + (rank - lower) * (high - low);
     return Math.min(this._max, Math.max(this._min, value));
   }
 
-  private _valueAtRank(rank: number): number {
+  private _valueAtRank(rank: number, sorted: number[] | undefined): number {
+    if (sorted !== undefined) return sorted[rank] ?? 0;
     if (rank <= 0) return this._min;
     if (rank >= this._timed - 1) return this._max;
     // The sketch maps a fractional rank r to the element of rank floor(r);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { RoutineStats } from '../../src/mirror/routine-stats.js';
+import {
+  EXACT_DURATIONS,
+  RoutineStats,
+} from '../../src/mirror/routine-stats.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 /**
@@ -224,6 +227,36 @@ describe('RoutineStats', () => {
       expect(performance.p99_execution_time).toBe(seconds);
     },
   );
+
+  it(`gives exact percentiles up to ${EXACT_DURATIONS} durations, then within 1%`, () => {
+    const random = seededRandom(64);
+    const stats = new RoutineStats();
+    const durations: number[] = [];
+    for (let n = 1; n <= EXACT_DURATIONS + 40; n++) {
+      const seconds = 0.001 + random() * 0.5;
+      durations.push(seconds);
+      record(stats, 'completed', seconds);
+      const sorted = [...durations].sort((a, b) => a - b);
+      const performance = stats.performance();
+      for (const [q, key] of [
+        [0.5, 'p50_execution_time'],
+        [0.95, 'p95_execution_time'],
+        [0.99, 'p99_execution_time'],
+      ] as const) {
+        const exact = exactQuantile(sorted, q);
+        if (n <= EXACT_DURATIONS) {
+          expect(performance[key], `${key} of ${n}`).toBe(exact);
+        } else {
+          expect(
+            Math.abs(performance[key] - exact) / exact,
+            `${key} of ${n}`,
+          ).toBeLessThanOrEqual(0.01);
+        }
+      }
+      expect(performance.min_execution_time).toBe(sorted[0]);
+      expect(performance.max_execution_time).toBe(sorted.at(-1));
+    }
+  });
 
   it('gives the one duration exactly when there is only one', () => {
     const stats = new RoutineStats();
