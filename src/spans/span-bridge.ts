@@ -30,6 +30,7 @@ import {
   type AttributeLimits,
   type ConversionTally,
 } from './attributes.js';
+import { contextWithParent } from './parent-context.js';
 import { SpanTag } from './span-tags.js';
 import { cutString, errorMessage, isError } from '../internal/values.js';
 
@@ -87,7 +88,7 @@ export class RoutineSpan {
   /** `base` with this span set as the active one. */
   contextIn(base: Context): Context {
     if (this._childBase !== base || this._childContext === undefined) {
-      this._childContext = trace.setSpan(base, this.span);
+      this._childContext = contextWithParent(base, this.span);
       this._childBase = base;
     }
     return this._childContext;
