@@ -20,8 +20,13 @@ export interface JsonValueOptions {
    * takes what it copies from `remaining`.
    */
   readonly budget?: { remaining: number };
-  /** Strings longer than this are cut. */
+  /** Strings, and keys, longer than this are cut. */
   readonly maxStringLength?: number;
+  /**
+   * Called whenever the copy is left short of the value: a string or key
+   * cut, nesting past the depth limit, values past the budget.
+   */
+  readonly onCut?: () => void;
   /** Values under keys for which this answers true become `replacement`. */
   readonly isSecret?: (key: string) => boolean;
   /** What stands for a secret value. */
@@ -80,8 +85,8 @@ class JsonCopier {
 
   private _convertObject(value: object, depth: number): unknown {
     if (this._ancestors.has(value)) return '[Circular]';
-    if (depth >= MAX_JSON_DEPTH) return '[Too deep]';
-    if (this._budget.remaining <= 0) return '[…]';
+    if (depth >= MAX_JSON_DEPTH) return this._shortened('[Too deep]');
+    if (this._budget.remaining <= 0) return this._shortened('[…]');
     this._budget.remaining--;
     const toJson = readToJson(value);
     if (toJson !== undefined) return this.convert(toJson, depth + 1);
@@ -142,7 +147,7 @@ class JsonCopier {
       const converted = this._isSecret(key)
         ? this._options.replacement
         : this.convert(read(get), depth + 1);
-      if (converted !== undefined) setOwn(out, key, converted);
+      if (converted !== undefined) setOwn(out, this._cut(key), converted);
     }
     return out;
   }
@@ -151,7 +156,13 @@ class JsonCopier {
   private _take(wanted: number): number {
     const granted = Math.min(wanted, Math.max(this._budget.remaining, 0));
     this._budget.remaining -= granted;
+    if (granted < wanted) this._options.onCut?.();
     return granted;
+  }
+
+  private _shortened(placeholder: string): string {
+    this._options.onCut?.();
+    return placeholder;
   }
 
   private _isSecret(key: string): boolean {
@@ -160,9 +171,9 @@ class JsonCopier {
 
   private _cut(text: string): string {
     const max = this._options.maxStringLength;
-    return max === undefined || text.length <= max
-      ? text
-      : cutString(text, max);
+    if (max === undefined || text.length <= max) return text;
+    this._options.onCut?.();
+    return cutString(text, max);
   }
 }
 

@@ -122,10 +122,7 @@ class Flattener {
       this._put(key, '[Circular]');
       this._tally.dropped++;
     } else if (depth >= MAX_FLATTEN_DEPTH) {
-      this._put(
-        key,
-        this._cut(toJsonText(value, this._limits, this._jsonBudget)),
-      );
+      this._put(key, this._jsonText(value));
     } else {
       this._ancestors.add(value);
       try {
@@ -152,8 +149,10 @@ class Flattener {
         this._tally.dropped++;
         continue;
       }
+      // A key is cut like any exported string, so that a huge key cannot
+      // make a huge attribute name; it is secret or not by the whole key.
       this._writeChild(
-        `${key}.${child}`,
+        `${key}.${this._cut(child)}`,
         child,
         () => Reflect.get(value, child),
         depth,
@@ -168,7 +167,12 @@ class Flattener {
   ): void {
     for (const [mapKey, mapValue] of value) {
       const child = typeof mapKey === 'string' ? mapKey : safeString(mapKey);
-      this._writeChild(`${key}.${child}`, child, () => mapValue, depth);
+      this._writeChild(
+        `${key}.${this._cut(child)}`,
+        child,
+        () => mapValue,
+        depth,
+      );
     }
   }
 
@@ -206,10 +210,7 @@ class Flattener {
     }
     const kind = holes ? undefined : homogeneousKind(items);
     if (kind === undefined) {
-      this._put(
-        key,
-        this._cut(toJsonText(value, this._limits, this._jsonBudget)),
-      );
+      this._put(key, this._jsonText(value));
       return;
     }
 
@@ -257,6 +258,17 @@ class Flattener {
     this._tally.truncated++;
     return cutString(text, max);
   }
+
+  /** JSON text of a value, counted once if anything in it was cut short. */
+  private _jsonText(value: unknown): string {
+    const seen = { cut: false };
+    const text = toJsonText(value, this._limits, this._jsonBudget, () => {
+      seen.cut = true;
+    });
+    if (text.length > this._limits.maxAttributeLength) return this._cut(text);
+    if (seen.cut) this._tally.truncated++;
+    return text;
+  }
 }
 
 /**
@@ -294,19 +306,21 @@ function homogeneousKind(
 
 /**
  * JSON text of any value, for the values that cannot be attributes as they
- * are. Strings inside are cut and secrets redacted first, so that a huge
- * string in a mixed array costs no more than a short one.
+ * are. Strings and keys inside are cut and secrets redacted first, so that
+ * a huge string in a mixed array costs no more than a short one.
  */
 function toJsonText(
   value: unknown,
   limits: AttributeLimits,
   budget: { remaining: number },
+  onCut: () => void,
 ): string {
   const copy = toJsonValue(value, {
     budget,
     maxStringLength: limits.maxAttributeLength,
     isSecret: (key) => limits.redactor.isSecret(key),
     replacement: REDACTED,
+    onCut,
   });
   // Undefined when even the top value could not be read.
   const text: unknown = JSON.stringify(copy);

@@ -774,3 +774,43 @@ describe('addValueAttributes: output shape', () => {
     expect(first.out).toEqual(expected);
   });
 });
+
+describe('addValueAttributes: keys', () => {
+  it('cuts keys longer than maxAttributeLength and counts each cut', () => {
+    const { out, tally } = convert(
+      {
+        ['k'.repeat(100)]: 1,
+        nested: { ['j'.repeat(100)]: { x: 1, y: 2 } },
+        map: new Map([['m'.repeat(100), 3]]),
+      },
+      { maxAttributeLength: 10 },
+    );
+    expect(out).toEqual({
+      [`p.${'k'.repeat(10)}`]: 1,
+      [`p.nested.${'j'.repeat(10)}.x`]: 1,
+      [`p.nested.${'j'.repeat(10)}.y`]: 2,
+      [`p.map.${'m'.repeat(10)}`]: 3,
+    });
+    expect(tally).toEqual({ truncated: 3, dropped: 0 });
+  });
+
+  it('cuts keys inside JSON text, so that one long key shared many times costs bounded text', () => {
+    const huge = 'q'.repeat(10 * 1024 * 1024);
+    const shared = { [huge]: 1 };
+    const { out, tally } = convert({
+      list: [...Array.from({ length: 100 }, () => shared), 2],
+    });
+    expect(out['p.list']).toBe(`[{"${'q'.repeat(4096 - 3)}`);
+    expect(tally).toEqual({ truncated: 1, dropped: 0 });
+  });
+});
+
+describe('addValueAttributes: nesting past the limit of JSON text', () => {
+  it('counts nesting cut short as a truncation', () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 10_000; i++) deep = { n: deep };
+    const { out, tally } = convert({ deep });
+    expect(out['p.deep.n.n.n']).toContain('"[Too deep]"');
+    expect(tally).toEqual({ truncated: 1, dropped: 0 });
+  });
+});
