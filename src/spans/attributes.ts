@@ -79,7 +79,10 @@ class Flattener {
         this._put(key, this._cut(value));
         return;
       case 'number':
-        this._put(key, isExportableNumber(value) ? value : String(value));
+        this._put(
+          key,
+          isExportableNumber(value) ? value : this._cut(String(value)),
+        );
         return;
       case 'boolean':
         this._put(key, value);
@@ -109,7 +112,10 @@ class Flattener {
       this._writeArray(key, value);
     } else if (value instanceof Date) {
       const time = value.getTime();
-      this._put(key, Number.isNaN(time) ? 'Invalid Date' : value.toISOString());
+      this._put(
+        key,
+        this._cut(Number.isNaN(time) ? 'Invalid Date' : value.toISOString()),
+      );
     } else if (value instanceof Error) {
       const name = readText(() => value.name);
       const message = readText(() => value.message);
@@ -119,7 +125,7 @@ class Flattener {
     } else if (value instanceof Set) {
       this._writeArray(key, [...(value as Set<unknown>)]);
     } else if (this._ancestors.has(value)) {
-      this._put(key, '[Circular]');
+      this._put(key, this._cut('[Circular]'));
       this._tally.dropped++;
     } else if (depth >= MAX_FLATTEN_DEPTH) {
       this._put(key, this._jsonText(value));
@@ -183,7 +189,7 @@ class Flattener {
     depth: number,
   ): void {
     if (this._limits.redactor.isSecret(name)) {
-      this._put(key, REDACTED);
+      this._put(key, this._cut(REDACTED));
       return;
     }
     let child: unknown;

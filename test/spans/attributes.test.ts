@@ -814,3 +814,30 @@ describe('addValueAttributes: nesting past the limit of JSON text', () => {
     expect(tally).toEqual({ truncated: 1, dropped: 0 });
   });
 });
+
+describe('addValueAttributes: every string written is cut', () => {
+  it('cuts the text of numbers, Dates and placeholders to maxAttributeLength too', () => {
+    const node: Record<string, unknown> = {};
+    node.self = node;
+    const { out, tally } = convert(
+      {
+        nan: NaN,
+        huge: 2 ** 60,
+        when: new Date(0),
+        bad: new Date(NaN),
+        token: 't',
+        node,
+      },
+      { maxAttributeLength: 5 },
+    );
+    expect(out).toEqual({
+      'p.nan': 'NaN',
+      'p.huge': '11529',
+      'p.when': '1970-',
+      'p.bad': 'Inval',
+      'p.token': '[REDA',
+      'p.node.self': '[Circ',
+    });
+    expect(tally).toEqual({ truncated: 5, dropped: 1 });
+  });
+});
