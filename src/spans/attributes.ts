@@ -47,7 +47,7 @@ export function addValueAttributes(
   limits: AttributeLimits,
   tally: ConversionTally,
 ): void {
-  new Flattener(out, limits, tally).write(prefix, value, 0);
+  new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
 }
 
 class Flattener {
@@ -65,6 +65,7 @@ class Flattener {
     private readonly _out: Attributes,
     private readonly _limits: AttributeLimits,
     private readonly _tally: ConversionTally,
+    private readonly _prefixLength: number,
   ) {
     this._jsonBudget = {
       remaining: Math.min(_limits.maxAttributeLength, 65_536) * 4,
@@ -128,7 +129,7 @@ class Flattener {
       this._put(key, this._cut('[Circular]'));
       this._tally.dropped++;
     } else if (depth >= MAX_FLATTEN_DEPTH) {
-      this._put(key, this._jsonText(value));
+      this._put(key, this._jsonText(key, value));
     } else {
       this._ancestors.add(value);
       try {
@@ -188,7 +189,10 @@ class Flattener {
     read: () => unknown,
     depth: number,
   ): void {
-    if (this._limits.redactor.isSecret(name)) {
+    // Secret by its own name, or by the name it is exported under:
+    // { api: { key } } becomes the attribute `<prefix>.api.key`.
+    const { redactor } = this._limits;
+    if (redactor.isSecret(name) || redactor.isSecret(this._path(key))) {
       this._put(key, this._cut(REDACTED));
       return;
     }
@@ -216,7 +220,7 @@ class Flattener {
     }
     const kind = holes ? undefined : homogeneousKind(items);
     if (kind === undefined) {
-      this._put(key, this._jsonText(value));
+      this._put(key, this._jsonText(key, value));
       return;
     }
 
@@ -265,12 +269,23 @@ class Flattener {
     return cutString(text, max);
   }
 
+  /** The dotted path of an attribute key below the prefix. */
+  private _path(key: string): string {
+    return key.slice(this._prefixLength + 1);
+  }
+
   /** JSON text of a value, counted once if anything in it was cut short. */
-  private _jsonText(value: unknown): string {
+  private _jsonText(key: string, value: unknown): string {
     const seen = { cut: false };
-    const text = toJsonText(value, this._limits, this._jsonBudget, () => {
-      seen.cut = true;
-    });
+    const text = toJsonText(
+      value,
+      this._path(key),
+      this._limits,
+      this._jsonBudget,
+      () => {
+        seen.cut = true;
+      },
+    );
     if (text.length > this._limits.maxAttributeLength) return this._cut(text);
     if (seen.cut) this._tally.truncated++;
     return text;
@@ -317,6 +332,7 @@ function homogeneousKind(
  */
 function toJsonText(
   value: unknown,
+  path: string,
   limits: AttributeLimits,
   budget: { remaining: number },
   onCut: () => void,
@@ -325,6 +341,7 @@ function toJsonText(
     budget,
     maxStringLength: limits.maxAttributeLength,
     isSecret: (key) => limits.redactor.isSecret(key),
+    path,
     replacement: REDACTED,
     onCut,
   });

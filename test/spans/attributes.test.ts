@@ -841,3 +841,27 @@ describe('addValueAttributes: every string written is cut', () => {
     expect(tally).toEqual({ truncated: 5, dropped: 1 });
   });
 });
+
+describe('addValueAttributes: a secret-looking name split across levels', () => {
+  // { api: { key } } is exported as `p.api.key`, the very attribute that
+  // { 'api.key': … } is redacted under.
+  it('is redacted, flattened or in JSON text', () => {
+    const { out, tally } = convert({
+      api: { key: 'k1' },
+      Session: { ID: 's1' },
+      private: { key: { pem: 'p1' } },
+      user: { id: 7 },
+      a: { b: { c: { api: { key: 'k2' } } } },
+      list: [{ session: { id: 's2' } }, 1],
+    });
+    expect(out).toEqual({
+      'p.api.key': REDACTED,
+      'p.Session.ID': REDACTED,
+      'p.private.key': REDACTED,
+      'p.user.id': 7,
+      'p.a.b.c.api': `{"key":"${REDACTED}"}`,
+      'p.list': `[{"session":{"id":"${REDACTED}"}},1]`,
+    });
+    expect(tally).toEqual(NONE);
+  });
+});
