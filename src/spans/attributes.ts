@@ -190,9 +190,13 @@ class Flattener {
     depth: number,
   ): void {
     // Secret by its own name, or by the name it is exported under:
-    // { api: { key } } becomes the attribute `<prefix>.api.key`.
+    // { api: { key } } becomes the attribute `<prefix>.api.key`. A key of
+    // the top level is exported under its own name.
     const { redactor } = this._limits;
-    if (redactor.isSecret(name) || redactor.isSecret(this._path(key))) {
+    const secret =
+      redactor.isSecret(name) ||
+      (depth > 0 && redactor.isSecret(this._path(key)));
+    if (secret) {
       this._put(key, this._cut(REDACTED));
       return;
     }
