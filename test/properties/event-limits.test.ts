@@ -1,6 +1,6 @@
 // README: the mirror keeps `maxEvents` events (100,000 by default) and
 // drops the oldest past it, counting them; a span keeps what the SDK's
-// `spanLimits.eventCountLimit` allows (1024 with the set-up helper, "flows
+// `spanLimits.eventCountLimit` allows (1024 with `setupTracing`, "flows
 // emit many; the SDK's default is 128"), and the SDK counts the rest in
 // the span's droppedEventsCount, which OTLP carries.
 import fc from 'fast-check';

@@ -57,7 +57,7 @@ export function createTracing(spanLimits: { eventCountLimit?: number } = {}) {
 
 /**
  * What the SDK says when it is called wrongly, and what the tracker says
- * when its own span work failed: each one is a tracker bug.
+ * when its own span work failed: each one is a fault of the tracker.
  */
 const COMPLAINTS =
   /ended Span|end\(\) on a span once|Inconsistent start and end time|Invalid attribute|invalid status|the tracer threw|unexpected failure/;
