@@ -50,17 +50,32 @@ function parseTop(data: unknown): ParsedTracker {
   for (const routineId of Object.keys(executions)) {
     const path = `routine_executions${keyPath(routineId)}`;
     const list = expectArray(executions[routineId], path);
-    const records = list.map((item, index) =>
-      parseExecution(item, `${path}[${index}]`, seq++, routineId),
+    const records = parseList(list, path, (item, itemPath) =>
+      parseExecution(item, itemPath, seq++, routineId),
     );
     routines.push([routineId, records]);
   }
 
   const eventList = expectArray(top.event_flow, 'event_flow');
-  const events = eventList.map((item, index) =>
-    parseEvent(item, `event_flow[${index}]`),
-  );
+  const events = parseList(eventList, 'event_flow', parseEvent);
   return { flowId, routines, events, droppedRecords: droppedRecords(top) };
+}
+
+/**
+ * Parses every element of a list in order. A hole is an element that is
+ * not there, reported at its index: `map` would skip it, and would visit
+ * every index of a sparse list of length 2^32 - 1 before reporting nothing.
+ */
+function parseList<T>(
+  list: readonly unknown[],
+  path: string,
+  parse: (item: unknown, itemPath: string) => T,
+): T[] {
+  const parsed: T[] = [];
+  for (let index = 0; index < list.length; index++) {
+    parsed.push(parse(list[index], `${path}[${index}]`));
+  }
+  return parsed;
 }
 
 /** What a dump's own metrics say was dropped; 0 when they say nothing. */

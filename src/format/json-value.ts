@@ -20,10 +20,21 @@ export interface JsonValueOptions {
    * takes what it copies from `remaining`.
    */
   readonly budget?: { remaining: number };
-  /** Strings longer than this are cut. */
+  /** Strings, and keys, longer than this are cut. */
   readonly maxStringLength?: number;
-  /** Values under keys for which this answers true become `replacement`. */
+  /**
+   * Called whenever the copy is left short of the value: a string or key
+   * cut, nesting past the depth limit, values past the budget.
+   */
+  readonly onCut?: () => void;
+  /**
+   * Values under keys for which this answers true, asked of the key and of
+   * its dotted path, become `replacement`: `{ api: { key } }` holds the
+   * path `api.key`.
+   */
   readonly isSecret?: (key: string) => boolean;
+  /** The dotted path of the value itself, where paths start. */
+  readonly path?: string;
   /** What stands for a secret value. */
   readonly replacement?: string;
 }
@@ -40,7 +51,7 @@ export function toJsonValue(
   value: unknown,
   options: JsonValueOptions = {},
 ): unknown {
-  return new JsonCopier(options).convert(value, 0);
+  return new JsonCopier(options).convert(value, 0, options.path ?? '');
 }
 
 class JsonCopier {
@@ -55,7 +66,7 @@ class JsonCopier {
     };
   }
 
-  convert(value: unknown, depth: number): unknown {
+  convert(value: unknown, depth: number, path: string): unknown {
     switch (typeof value) {
       case 'string':
         return this._cut(value);
@@ -68,7 +79,7 @@ class JsonCopier {
       case 'object':
         if (value === null) return null;
         try {
-          return this._convertObject(value, depth);
+          return this._convertObject(value, depth, path);
         } catch {
           // A Proxy around a Date or Map, a revoked Proxy, a throwing trap.
           return undefined;
@@ -78,13 +89,13 @@ class JsonCopier {
     }
   }
 
-  private _convertObject(value: object, depth: number): unknown {
+  private _convertObject(value: object, depth: number, path: string): unknown {
     if (this._ancestors.has(value)) return '[Circular]';
-    if (depth >= MAX_JSON_DEPTH) return '[Too deep]';
-    if (this._budget.remaining <= 0) return '[…]';
+    if (depth >= MAX_JSON_DEPTH) return this._shortened('[Too deep]');
+    if (this._budget.remaining <= 0) return this._shortened('[…]');
     this._budget.remaining--;
     const toJson = readToJson(value);
-    if (toJson !== undefined) return this.convert(toJson, depth + 1);
+    if (toJson !== undefined) return this.convert(toJson, depth + 1, path);
 
     if (value instanceof Date) {
       return Number.isNaN(value.getTime()) ? null : value.toISOString();
@@ -99,19 +110,23 @@ class JsonCopier {
       if (value instanceof DataView) return {};
       const view = value as unknown as ArrayLike<number | bigint>;
       return Array.from({ length: this._take(view.length) }, (_, i) =>
-        this.convert(view[i], depth + 1),
+        this.convert(view[i], depth + 1, path),
       );
     }
 
     this._ancestors.add(value);
     try {
-      return this._convertContainer(value, depth);
+      return this._convertContainer(value, depth, path);
     } finally {
       this._ancestors.delete(value);
     }
   }
 
-  private _convertContainer(value: object, depth: number): unknown {
+  private _convertContainer(
+    value: object,
+    depth: number,
+    path: string,
+  ): unknown {
     if (Array.isArray(value) || value instanceof Set) {
       const items: unknown[] = Array.isArray(value)
         ? value
@@ -123,6 +138,7 @@ class JsonCopier {
           this.convert(
             read(() => items[i]),
             depth + 1,
+            path,
           ) ?? null,
       );
     }
@@ -139,10 +155,15 @@ class JsonCopier {
           ]);
     const out: Record<string, unknown> = {};
     for (const [key, get] of entries) {
-      const converted = this._isSecret(key)
+      // Paths are only needed to tell secrets.
+      const keyPath =
+        this._options.isSecret === undefined || path === ''
+          ? key
+          : `${path}.${key}`;
+      const converted = this._isSecret(key, keyPath)
         ? this._options.replacement
-        : this.convert(read(get), depth + 1);
-      if (converted !== undefined) setOwn(out, key, converted);
+        : this.convert(read(get), depth + 1, keyPath);
+      if (converted !== undefined) setOwn(out, this._cut(key), converted);
     }
     return out;
   }
@@ -151,18 +172,26 @@ class JsonCopier {
   private _take(wanted: number): number {
     const granted = Math.min(wanted, Math.max(this._budget.remaining, 0));
     this._budget.remaining -= granted;
+    if (granted < wanted) this._options.onCut?.();
     return granted;
   }
 
-  private _isSecret(key: string): boolean {
-    return this._options.isSecret?.(key) ?? false;
+  private _shortened(placeholder: string): string {
+    this._options.onCut?.();
+    return placeholder;
+  }
+
+  private _isSecret(key: string, keyPath: string): boolean {
+    const { isSecret } = this._options;
+    if (isSecret === undefined) return false;
+    return isSecret(key) || (keyPath !== key && isSecret(keyPath));
   }
 
   private _cut(text: string): string {
     const max = this._options.maxStringLength;
-    return max === undefined || text.length <= max
-      ? text
-      : cutString(text, max);
+    if (max === undefined || text.length <= max) return text;
+    this._options.onCut?.();
+    return cutString(text, max);
   }
 }
 

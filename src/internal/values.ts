@@ -40,13 +40,66 @@ export function readText(read: () => unknown): string {
 
 const UNPRINTABLE = '[unprintable value]';
 
-/** `String(value)`, or a placeholder when even that throws. */
+/**
+ * Elements of arrays (and typed arrays) turned into text at most, by
+ * {@link safeString}. `String()` of an array joins every slot, holes
+ * included: for a sparse array of length 2^32 - 1 that takes minutes.
+ */
+export const MAX_TEXT_ELEMENTS = 10_000;
+
+/**
+ * `String(value)`, or a placeholder when even that throws. An array's text
+ * is the one `String()` gives, over its first {@link MAX_TEXT_ELEMENTS}
+ * elements, nested arrays included, then `…`.
+ */
 export function safeString(value: unknown): string {
   try {
-    return String(value);
+    return joinsAsArray(value)
+      ? arrayText(value, new Set(), { remaining: MAX_TEXT_ELEMENTS })
+      : String(value);
   } catch {
     return UNPRINTABLE;
   }
+}
+
+/** Whether `String(value)` would be Array.prototype.toString's join. */
+function joinsAsArray(value: unknown): value is ArrayLike<unknown> {
+  return (
+    (Array.isArray(value) ||
+      (ArrayBuffer.isView(value) && !(value instanceof DataView))) &&
+    (value as { toString?: unknown }).toString === Array.prototype.toString
+  );
+}
+
+/**
+ * Array.prototype.join's text, with commas, nullish elements as empty
+ * text and a cycle as empty text, as `String()` writes an array, but over
+ * a shared budget of elements.
+ */
+function arrayText(
+  list: ArrayLike<unknown>,
+  ancestors: Set<object>,
+  budget: { remaining: number },
+): string {
+  if (ancestors.has(list)) return '';
+  ancestors.add(list);
+  const parts: string[] = [];
+  const length = list.length;
+  for (let i = 0; i < length; i++) {
+    if (budget.remaining <= 0) {
+      parts.push('…');
+      break;
+    }
+    budget.remaining--;
+    const item = list[i];
+    parts.push(
+      joinsAsArray(item)
+        ? arrayText(item, ancestors, budget)
+        : joinedText(item),
+    );
+  }
+  ancestors.delete(list);
+  return parts.join(',');
 }
 
 /**
@@ -66,18 +119,25 @@ export function setOwn<T>(
   });
 }
 
-/** Whether `value` is a non-null object that is not an array. */
+/**
+ * Whether `value` is a non-null object that is not an array; false for a
+ * revoked Proxy, which cannot even say whether it is an array.
+ */
 export function isPlainRecord(
   value: unknown,
 ): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  try {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** A short description of a value for an error message: what was received. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
+  if (isArray(value)) return 'an array';
   if (typeof value === 'string') {
     const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
     return `the string ${JSON.stringify(shown)}`;
@@ -85,6 +145,22 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'function') return 'a function';
   return `${typeof value} ${safeString(value)}`;
+}
+
+/** How join writes one element that is not an array. */
+function joinedText(item: unknown): string {
+  // Anything else is written by its own toString, as join does.
+  const nothing: boolean = item === undefined || item === null;
+  return nothing ? '' : String(item);
+}
+
+/** `Array.isArray`, false where it throws (a revoked Proxy). */
+function isArray(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** Cuts `text` to `max` UTF-16 units without leaving half a surrogate pair. */

@@ -47,7 +47,7 @@ export function addValueAttributes(
   limits: AttributeLimits,
   tally: ConversionTally,
 ): void {
-  new Flattener(out, limits, tally).write(prefix, value, 0);
+  new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
 }
 
 class Flattener {
@@ -67,6 +67,7 @@ class Flattener {
     private readonly _out: Attributes,
     private readonly _limits: AttributeLimits,
     private readonly _tally: ConversionTally,
+    private readonly _prefixLength: number,
   ) {}
 
   write(key: string, value: unknown, depth: number): void {
@@ -77,7 +78,10 @@ class Flattener {
         this._put(key, this._cut(value));
         return;
       case 'number':
-        this._put(key, isExportableNumber(value) ? value : String(value));
+        this._put(
+          key,
+          isExportableNumber(value) ? value : this._cut(String(value)),
+        );
         return;
       case 'boolean':
         this._put(key, value);
@@ -115,7 +119,7 @@ class Flattener {
         const time = value.getTime();
         this._put(
           key,
-          Number.isNaN(time) ? 'Invalid Date' : value.toISOString(),
+          this._cut(Number.isNaN(time) ? 'Invalid Date' : value.toISOString()),
         );
         return;
       }
@@ -135,13 +139,10 @@ class Flattener {
       }
     }
     if (this._ancestors.includes(value)) {
-      this._put(key, '[Circular]');
+      this._put(key, this._cut('[Circular]'));
       this._tally.dropped++;
     } else if (depth >= MAX_FLATTEN_DEPTH) {
-      this._put(
-        key,
-        this._cut(toJsonText(value, this._limits, this._budget())),
-      );
+      this._put(key, this._jsonText(key, value));
     } else {
       this._ancestors.push(value);
       try {
@@ -171,9 +172,11 @@ class Flattener {
         this._tally.dropped++;
         continue;
       }
-      const childKey = dottedKey(known, key, name);
-      if (this._limits.redactor.isSecret(name)) {
-        this._put(childKey, REDACTED);
+      // A key is cut like any exported string, so that a huge key cannot
+      // make a huge attribute name.
+      const childKey = dottedKey(known, key, this._cut(name));
+      if (this._isSecret(name, childKey, depth)) {
+        this._put(childKey, this._cut(REDACTED));
         continue;
       }
       let child: unknown;
@@ -196,13 +199,26 @@ class Flattener {
     const known = childKeysOf(key);
     for (const [mapKey, mapValue] of value) {
       const name = typeof mapKey === 'string' ? mapKey : safeString(mapKey);
-      const childKey = dottedKey(known, key, name);
-      if (this._limits.redactor.isSecret(name)) {
-        this._put(childKey, REDACTED);
+      const childKey = dottedKey(known, key, this._cut(name));
+      if (this._isSecret(name, childKey, depth)) {
+        this._put(childKey, this._cut(REDACTED));
       } else {
         this.write(childKey, mapValue, depth + 1);
       }
     }
+  }
+
+  /**
+   * Secret by its own name, or by the name it is exported under:
+   * `{ api: { key } }` becomes the attribute `<prefix>.api.key`. A key of
+   * the top level is exported under its own name.
+   */
+  private _isSecret(name: string, key: string, depth: number): boolean {
+    const { redactor } = this._limits;
+    return (
+      redactor.isSecret(name) ||
+      (depth > 0 && redactor.isSecret(this._path(key)))
+    );
   }
 
   private _writeArray(key: string, value: readonly unknown[]): void {
@@ -218,10 +234,7 @@ class Flattener {
     }
     const kind = holes ? undefined : homogeneousKind(items);
     if (kind === undefined) {
-      this._put(
-        key,
-        this._cut(toJsonText(value, this._limits, this._budget())),
-      );
+      this._put(key, this._jsonText(key, value));
       return;
     }
 
@@ -276,6 +289,29 @@ class Flattener {
     this._tally.truncated++;
     return cutString(text, max);
   }
+
+  /** The dotted path of an attribute key below the prefix. */
+  /** The key below the prefix: what a nested value is exported as. */
+  private _path(key: string): string {
+    return pathBelow(key, this._prefixLength);
+  }
+
+  /** JSON text of a value, counted once if anything in it was cut short. */
+  private _jsonText(key: string, value: unknown): string {
+    const seen = { cut: false };
+    const text = toJsonText(
+      value,
+      this._path(key),
+      this._limits,
+      this._budget(),
+      () => {
+        seen.cut = true;
+      },
+    );
+    if (text.length > this._limits.maxAttributeLength) return this._cut(text);
+    if (seen.cut) this._tally.truncated++;
+    return text;
+  }
 }
 
 /** Dotted keys remembered, and the longest name remembered in one. */
@@ -322,6 +358,34 @@ function dottedKey(
   return key;
 }
 
+/** Paths below a prefix remembered, by the prefix's length, then by key. */
+const pathsBelow = new Map<number, Map<string, string>>();
+let cachedPathCount = 0;
+
+/**
+ * `key` without its first `prefixLength` characters and the dot after
+ * them, the same string object each time: a nested key's secrecy is asked
+ * of its path, and the redactor answers a string it has seen by its hash.
+ */
+function pathBelow(key: string, prefixLength: number): string {
+  let byKey = pathsBelow.get(prefixLength);
+  const cached = byKey?.get(key);
+  if (cached !== undefined) return cached;
+  const path = key.slice(prefixLength + 1);
+  if (
+    cachedPathCount < MAX_CACHED_KEYS &&
+    path.length <= MAX_CACHED_NAME_LENGTH
+  ) {
+    if (byKey === undefined) {
+      byKey = new Map();
+      pathsBelow.set(prefixLength, byKey);
+    }
+    byKey.set(key, path);
+    cachedPathCount++;
+  }
+  return path;
+}
+
 /**
  * Whether a number can travel as an OTLP attribute as it is. NaN and the
  * infinities have no JSON form. A whole number is sent as a 64-bit integer,
@@ -357,19 +421,23 @@ function homogeneousKind(
 
 /**
  * JSON text of any value, for the values that cannot be attributes as they
- * are. Strings inside are cut and secrets redacted first, so that a huge
- * string in a mixed array costs no more than a short one.
+ * are. Strings and keys inside are cut and secrets redacted first, so that
+ * a huge string in a mixed array costs no more than a short one.
  */
 function toJsonText(
   value: unknown,
+  path: string,
   limits: AttributeLimits,
   budget: { remaining: number },
+  onCut: () => void,
 ): string {
   const copy = toJsonValue(value, {
     budget,
     maxStringLength: limits.maxAttributeLength,
     isSecret: (key) => limits.redactor.isSecret(key),
+    path,
     replacement: REDACTED,
+    onCut,
   });
   // Undefined when even the top value could not be read.
   const text: unknown = JSON.stringify(copy);

@@ -2,10 +2,11 @@
  * Key names whose values are never exported: passwords, secrets, tokens,
  * API keys, authorization headers, cookies, credentials and private keys,
  * in the spellings flows commonly use (`apiKey`, `api_key`, `X-Api-Key`,
- * `accessToken`, `set-cookie` …).
+ * `accessToken`, `set-cookie` …), with the words of a name set apart by
+ * any run of separators (`Api__Key`, `session  id`).
  */
 const DEFAULT_SECRET_KEY =
-  /passw(or)?d|passphrase|secret|token|api[-_. ]?key|authori[sz]ation|cookie|credential|private[-_. ]?key|session[-_. ]?id/i;
+  /passw(or)?d|passphrase|secret|token|api[-_.\s]*key|authori[sz]ation|cookie|credential|private[-_.\s]*key|session[-_.\s]*id/i;
 
 /** The placeholder that stands where a secret value would be. */
 export const REDACTED = '[REDACTED]';

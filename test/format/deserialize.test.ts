@@ -614,3 +614,37 @@ describe('parseSerializedTracker: hostile keys', () => {
     expect(({} as Record<string, unknown>).flow_id).toBeUndefined();
   });
 });
+
+describe('parseSerializedTracker: lists with holes', () => {
+  // JSON has no holes, but deserialize takes any value: a hole is a
+  // missing record or event, and must not be skipped.
+  it('rejects a hole in a record list or in event_flow at its index', () => {
+    const records: unknown[] = [RECORD];
+    records[2] = RECORD;
+    expectFormatError(
+      tracker({ routine_executions: { worker: records } }),
+      'routine_executions.worker[1]',
+      'an object',
+      'nothing',
+    );
+    const events: unknown[] = [];
+    events.length = 3;
+    expectFormatError(
+      tracker({ event_flow: events }),
+      'event_flow[0]',
+      'an object',
+      'nothing',
+    );
+  });
+
+  it('rejects a sparse list of length 2^32 - 1 at its first hole at once', () => {
+    const events: unknown[] = [EVENT];
+    events.length = 2 ** 32 - 1;
+    expectFormatError(
+      tracker({ event_flow: events }),
+      'event_flow[1]',
+      'an object',
+      'nothing',
+    );
+  });
+});

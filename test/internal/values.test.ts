@@ -83,3 +83,46 @@ describe('isPlainRecord and describeValue', () => {
     expect(describeValue(() => 1)).toBe('a function');
   });
 });
+
+describe('safeString of arrays', () => {
+  function countingReads(target: unknown[]): {
+    proxy: unknown[];
+    reads: { count: number };
+  } {
+    const reads = { count: 0 };
+    const proxy = new Proxy(target, {
+      get(object, key, receiver): unknown {
+        reads.count++;
+        return Reflect.get(object, key, receiver);
+      },
+    });
+    return { proxy, reads };
+  }
+
+  it('reads a bounded number of slots of a huge sparse array', () => {
+    const sparse: unknown[] = [];
+    sparse[1_999_999] = 'last';
+    const { proxy, reads } = countingReads(sparse);
+    const text = safeString(proxy);
+    expect(reads.count).toBeLessThan(100_000);
+    expect(text).toMatch(/^,+…$/);
+  });
+
+  it('gives the text String() gives for arrays within the bound', () => {
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic, [2, [3, null]], undefined);
+    for (const list of [[], [1, 'a', null], [[1, [2]], 3], cyclic]) {
+      expect(safeString(list)).toBe(String(list));
+    }
+    expect(safeString(Uint8Array.of(1, 2))).toBe('1,2');
+  });
+});
+
+describe('values that cannot even be asked what they are', () => {
+  it('a revoked Proxy is described, and is no plain record, without throwing', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(isPlainRecord(proxy)).toBe(false);
+    expect(describeValue(proxy)).toBe('an object');
+  });
+});

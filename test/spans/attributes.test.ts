@@ -774,3 +774,94 @@ describe('addValueAttributes: output shape', () => {
     expect(first.out).toEqual(expected);
   });
 });
+
+describe('addValueAttributes: keys', () => {
+  it('cuts keys longer than maxAttributeLength and counts each cut', () => {
+    const { out, tally } = convert(
+      {
+        ['k'.repeat(100)]: 1,
+        nested: { ['j'.repeat(100)]: { x: 1, y: 2 } },
+        map: new Map([['m'.repeat(100), 3]]),
+      },
+      { maxAttributeLength: 10 },
+    );
+    expect(out).toEqual({
+      [`p.${'k'.repeat(10)}`]: 1,
+      [`p.nested.${'j'.repeat(10)}.x`]: 1,
+      [`p.nested.${'j'.repeat(10)}.y`]: 2,
+      [`p.map.${'m'.repeat(10)}`]: 3,
+    });
+    expect(tally).toEqual({ truncated: 3, dropped: 0 });
+  });
+
+  it('cuts keys inside JSON text, so that one long key shared many times costs bounded text', () => {
+    const huge = 'q'.repeat(10 * 1024 * 1024);
+    const shared = { [huge]: 1 };
+    const { out, tally } = convert({
+      list: [...Array.from({ length: 100 }, () => shared), 2],
+    });
+    expect(out['p.list']).toBe(`[{"${'q'.repeat(4096 - 3)}`);
+    expect(tally).toEqual({ truncated: 1, dropped: 0 });
+  });
+});
+
+describe('addValueAttributes: nesting past the limit of JSON text', () => {
+  it('counts nesting cut short as a truncation', () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 10_000; i++) deep = { n: deep };
+    const { out, tally } = convert({ deep });
+    expect(out['p.deep.n.n.n']).toContain('"[Too deep]"');
+    expect(tally).toEqual({ truncated: 1, dropped: 0 });
+  });
+});
+
+describe('addValueAttributes: every string written is cut', () => {
+  it('cuts the text of numbers, Dates and placeholders to maxAttributeLength too', () => {
+    const node: Record<string, unknown> = {};
+    node.self = node;
+    const { out, tally } = convert(
+      {
+        nan: NaN,
+        huge: 2 ** 60,
+        when: new Date(0),
+        bad: new Date(NaN),
+        token: 't',
+        node,
+      },
+      { maxAttributeLength: 5 },
+    );
+    expect(out).toEqual({
+      'p.nan': 'NaN',
+      'p.huge': '11529',
+      'p.when': '1970-',
+      'p.bad': 'Inval',
+      'p.token': '[REDA',
+      'p.node.self': '[Circ',
+    });
+    expect(tally).toEqual({ truncated: 5, dropped: 1 });
+  });
+});
+
+describe('addValueAttributes: a secret-looking name split across levels', () => {
+  // { api: { key } } is exported as `p.api.key`, the very attribute that
+  // { 'api.key': … } is redacted under.
+  it('is redacted, flattened or in JSON text', () => {
+    const { out, tally } = convert({
+      api: { key: 'k1' },
+      Session: { ID: 's1' },
+      private: { key: { pem: 'p1' } },
+      user: { id: 7 },
+      a: { b: { c: { api: { key: 'k2' } } } },
+      list: [{ session: { id: 's2' } }, 1],
+    });
+    expect(out).toEqual({
+      'p.api.key': REDACTED,
+      'p.Session.ID': REDACTED,
+      'p.private.key': REDACTED,
+      'p.user.id': 7,
+      'p.a.b.c.api': `{"key":"${REDACTED}"}`,
+      'p.list': `[{"session":{"id":"${REDACTED}"}},1]`,
+    });
+    expect(tally).toEqual(NONE);
+  });
+});

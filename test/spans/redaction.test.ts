@@ -164,3 +164,20 @@ describe('KeyRedactor', () => {
     expect(redactor.isSecret('token')).toBe(true);
   });
 });
+
+describe('KeyRedactor: the words of a key may be set apart by any run of separators', () => {
+  // Configuration keys join words by more than one character: .NET's
+  // `Api__Key`, `private. key`, padding with spaces or tabs.
+  it.each([
+    'api__key',
+    'API--KEY',
+    'Api  Key',
+    'api\tkey',
+    'private. key',
+    'PRIVATE__KEY',
+    'session  id',
+    'Session_-_Id',
+  ])('redacts %j', (key) => {
+    expect(new KeyRedactor().isSecret(key)).toBe(true);
+  });
+});
