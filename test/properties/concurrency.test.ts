@@ -176,10 +176,9 @@ describe('hundreds of overlapping executions on four trackers', () => {
       {
         seed: SEED,
         numRuns: 8,
-        // Shrinking hundreds of timed jobs is slow: a failure stops here.
-        plugins: [
-          fc.interruptAfterTimeLimit(30_000, { failOnInterrupt: true }),
-        ],
+        // Shrinking hundreds of timed jobs is slow: past this, a failure
+        // is reported as far as it was shrunk.
+        plugins: [fc.interruptAfterTimeLimit(30_000)],
       },
     );
   }, 60_000);

@@ -19,12 +19,13 @@ import { closeJson, formatPath, pathSegments } from './truncated-json.js';
 
 const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype];
 const CLEAN = PROTOTYPES.map((p) => Object.getOwnPropertyNames(p).sort());
-afterEach(() => {
+function expectCleanPrototypes(): void {
   expect(PROTOTYPES.map((p) => Object.getOwnPropertyNames(p).sort())).toEqual(
     CLEAN,
   );
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+}
+afterEach(expectCleanPrototypes);
 
 /** A dump with every optional field, odd routine ids, a running record. */
 function validDump(): Record<string, unknown> {
@@ -49,7 +50,7 @@ function load(data: unknown): {
 } {
   try {
     return { loaded: ExecutionTracker.deserialize(data) };
-  } catch (error) {
+  } catch (error: unknown) {
     expect(error).toBeInstanceOf(TrackerFormatError);
     const formatError = error as TrackerFormatError;
     expect(
@@ -58,6 +59,8 @@ function load(data: unknown): {
       ),
     ).toBe(true);
     return { error: formatError };
+  } finally {
+    expectCleanPrototypes();
   }
 }
 
