@@ -22,7 +22,13 @@ export function toExecutionRecord(
   if (stored.endMicros !== undefined) {
     record.end_time = formatTimestamp(stored.endMicros);
   }
-  if (stored.result !== undefined) record.result = copyValue(stored.result);
+  if (stored.result !== undefined) {
+    // A result whose copy is null (NaN or an invalid Date, written as JSON)
+    // is no result, as a null one is: left out, so that a dump loaded and
+    // written again is the same dump.
+    const result = copyValue(stored.result);
+    if (result !== null) record.result = result;
+  }
   if (stored.error !== undefined) record.error = stored.error;
   if (stored.executionTime !== undefined) {
     record.execution_time = stored.executionTime;

@@ -743,6 +743,23 @@ describe('serialize and deserialize', () => {
     );
   });
 
+  it('writes the same dump again from a loaded one, results JSON has no form for included', () => {
+    const tracker = new ExecutionTracker('no-form');
+    tracker.recordRoutineStart('nan').end('completed', Number.NaN);
+    tracker.recordRoutineStart('infinite').end('completed', Infinity);
+    tracker.recordRoutineStart('date').end('completed', new Date(Number.NaN));
+    tracker.recordRoutineStart('kept').end('completed', { rows: Number.NaN });
+
+    const first = JSON.stringify(tracker);
+    const again = JSON.stringify(
+      ExecutionTracker.deserialize(JSON.parse(first)),
+    );
+    expect(again).toBe(first);
+    const records = JSON.parse(first).routine_executions;
+    expect(records.nan[0]).not.toHaveProperty('result');
+    expect(records.kept[0].result).toEqual({ rows: null });
+  });
+
   it('round-trips every record, event and figure', () => {
     const tracker = sampleRun();
     const copy = ExecutionTracker.deserialize(
