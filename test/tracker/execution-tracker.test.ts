@@ -4,6 +4,7 @@ import {
   ExecutionTracker,
   TrackerFormatError,
   type ExecutionRecord,
+  type SerializedTracker,
 } from '../../src/index.js';
 import { spyOnDiag, type DiagSpy } from '../support/diag-spy.js';
 import { createInMemoryTracing } from '../support/in-memory-tracing.js';
@@ -755,9 +756,9 @@ describe('serialize and deserialize', () => {
       ExecutionTracker.deserialize(JSON.parse(first)),
     );
     expect(again).toBe(first);
-    const records = JSON.parse(first).routine_executions;
-    expect(records.nan[0]).not.toHaveProperty('result');
-    expect(records.kept[0].result).toEqual({ rows: null });
+    const records = (JSON.parse(first) as SerializedTracker).routine_executions;
+    expect(records.nan?.[0]).not.toHaveProperty('result');
+    expect(records.kept?.[0]?.result).toEqual({ rows: null });
   });
 
   it('round-trips every record, event and figure', () => {
