@@ -222,7 +222,7 @@ export class SpanBridge {
 
     try {
       routineSpan.span.setAttributes({
-        [ATTR_ROUTINE_STATUS]: 'running',
+        [ATTR_ROUTINE_STATUS]: this._cut('running'),
         [ATTR_ROUTINE_INCOMPLETE]: true,
       });
     } finally {
@@ -306,13 +306,19 @@ export class SpanBridge {
   }
 
   private _markFailed(span: Span, error: unknown, time: HrTime): void {
-    const message = errorMessage(error);
-    if (message === undefined) {
+    const full = errorMessage(error);
+    if (full === undefined) {
       span.setStatus({ code: SpanStatusCode.ERROR });
       return;
     }
+    // Cut like every other exported string: an error may carry a whole
+    // payload in its message, and it would travel three times.
+    const message = this._cut(full);
     span.setStatus({ code: SpanStatusCode.ERROR, message });
-    span.recordException(exceptionOf(error, message), time);
+    span.recordException(
+      exceptionOf(error, message, (text) => this._cut(text)),
+      time,
+    );
   }
 
   /** Cuts a string the tracker exports as it is, such as an id. */
@@ -359,16 +365,21 @@ export function toHrTime(micros: number): HrTime {
  * that an Error with throwing getters cannot break the span; a message for
  * anything else. `code` is kept, since the SDK reports it as the type.
  */
-function exceptionOf(error: unknown, message: string): Exception {
+function exceptionOf(
+  error: unknown,
+  message: string,
+  cut: (text: string) => string,
+): Exception {
   if (!isError(error)) return message;
   const name = readField(error, 'name');
   const stack = readField(error, 'stack');
   const code = readField(error, 'code');
   return {
     message,
-    ...(typeof name === 'string' ? { name } : {}),
-    ...(typeof stack === 'string' ? { stack } : {}),
-    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(typeof name === 'string' ? { name: cut(name) } : {}),
+    ...(typeof stack === 'string' ? { stack: cut(stack) } : {}),
+    ...(typeof code === 'string' ? { code: cut(code) } : {}),
+    ...(typeof code === 'number' ? { code } : {}),
   };
 }
 

@@ -160,7 +160,7 @@ export class ExecutionTracker implements ExecutionOwner {
         );
       }
 
-      this._noteRecording();
+      this._noteOpenSpans();
       const values = this._asRecord(params, 'params');
       const slot = this._slotOf(id);
       const stored = this._mirror.start(id, values, micros, slot.store);
@@ -325,25 +325,30 @@ export class ExecutionTracker implements ExecutionOwner {
    * Ends the run's root span. Executions still running get their spans
    * ended and marked `flow.routine.incomplete`; their records stay
    * `running` and can still be ended. Records that arrive later still
-   * enter the mirror and join the run's trace. Calling it again does
-   * nothing.
+   * enter the mirror and join the run's trace. Calling it again ends, in
+   * the same way, the spans of executions started since; the root span
+   * is ended once.
    */
   end(): void {
     try {
-      if (this._ended) return;
+      const first = !this._ended;
       this._ended = true;
+      this._registered = false;
       unregisterOpenTracker(this);
 
+      // Again on a later call: executions started after the first end()
+      // have spans of their own, which this ends in the same way.
       const micros = this._clock.nowMicros();
       for (const slot of this._slots.values()) {
         for (const execution of slot.running) {
           const { routineSpan } = execution;
-          if (routineSpan === undefined) continue;
+          if (routineSpan === undefined || routineSpan.ended) continue;
           this._guard(() => {
             this._spans.abandonRoutine(routineSpan, micros);
           });
         }
       }
+      if (!first) return;
       this._guard(() => {
         this._spans.end(micros);
       });
@@ -476,6 +481,7 @@ export class ExecutionTracker implements ExecutionOwner {
       } catch (caught) {
         this._spanFailure(caught);
       }
+      if (this._ended) this._releaseIfDone();
     } catch (caught) {
       this._internalError(caught);
     }
@@ -499,7 +505,7 @@ export class ExecutionTracker implements ExecutionOwner {
           : this._checkId(targetRoutineId, 'recordEvent');
       if (target === undefined) return;
 
-      this._noteRecording();
+      if (!this._ended) this._noteOpenSpans();
       const values = this._asRecord(data, 'event data');
       this._mirror.recordEvent(micros, source, name, target, values);
       const sender = this._emitter(emitter, source);
@@ -573,13 +579,29 @@ export class ExecutionTracker implements ExecutionOwner {
   }
 
   /**
-   * A tracker that has recorded something has spans open until it ends;
-   * the exit hooks of the set-up helper must be able to find it then.
+   * A tracker that has recorded something has spans open until it ends,
+   * and so does one that starts executions after its end(): the exit hooks
+   * of the set-up helper must be able to find it then, to end them.
    */
-  private _noteRecording(): void {
-    if (this._registered || this._ended) return;
+  private _noteOpenSpans(): void {
+    if (this._registered) return;
     this._registered = true;
     registerOpenTracker(this);
+  }
+
+  /**
+   * An ended tracker is held for the exit hooks only while executions
+   * started after its end still run.
+   */
+  private _releaseIfDone(): void {
+    if (!this._ended || !this._registered) return;
+    for (const slot of this._slots.values()) {
+      for (const execution of slot.running) {
+        if (execution.routineSpan?.ended === false) return;
+      }
+    }
+    this._registered = false;
+    unregisterOpenTracker(this);
   }
 
   private _slotOf(routineId: string): RoutineSlot {

@@ -52,13 +52,13 @@ export function unregisterOpenTracker(tracker: OpenTracker): void {
   list().trackers.delete(tracker);
 }
 
-/** Ends every open tracker; returns how many there were. */
+/**
+ * Ends every open tracker, and the spans of executions started after an
+ * ended tracker's end() (such a tracker is on the list again until they
+ * finish); returns how many trackers there were.
+ */
 export function endOpenTrackers(): number {
-  let ended = 0;
-  for (const tracker of [...list().trackers]) {
-    if (tracker.ended) continue;
-    tracker.end();
-    ended++;
-  }
-  return ended;
+  const open = [...list().trackers];
+  for (const tracker of open) tracker.end();
+  return open.length;
 }

@@ -437,6 +437,22 @@ describe('end()', () => {
     expect(tracker.getRoutinePerformance('b')?.completed).toBe(1);
   });
 
+  it('called again, ends the spans of executions started since, and the root only once', () => {
+    const { tracing, tracker } = setUp();
+    tracker.recordRoutineStart('early');
+    tracker.end();
+    tracker.recordRoutineStart('late');
+    expect(tracing.spans().map((s) => s.name)).not.toContain('late');
+    tracker.end();
+
+    const late = tracing.span('late');
+    expect(late.attributes['flow.routine.incomplete']).toBe(true);
+    expect(
+      tracing.spans().filter((s) => s.name === 'flow orders'),
+    ).toHaveLength(1);
+    expect(tracing.spans().filter((s) => s.name === 'early')).toHaveLength(1);
+  });
+
   it('still gives a whole trace when called before the first record', () => {
     const { tracing, tracker } = setUp();
     tracker.end();
@@ -678,6 +694,28 @@ describe('attribute budget', () => {
     expect(span.attributes['flow.routine.status']).toBe('failed');
     expect(span.attributes['flow.attributes.dropped']).toBe(280);
     expect(span.droppedAttributesCount).toBe(0);
+  });
+});
+
+describe('strings the tracker writes itself', () => {
+  it('are cut to maxAttributeLength: an error message, its stack, the running status', () => {
+    const { tracing, tracker } = setUp({ maxAttributeLength: 3 });
+    const huge = new Error('x'.repeat(2 ** 20));
+    tracker.recordRoutineStart('load').end('failed', undefined, huge);
+    tracker.recordRoutineStart('slow');
+    tracker.end();
+
+    const failed = tracing.span('loa');
+    expect(failed.status.message).toBe('xxx');
+    const exception = failed.events.find((e) => e.name === 'exception');
+    expect(exception?.attributes?.['exception.message']).toBe('xxx');
+    expect(exception?.attributes?.['exception.type']).toBe('Err');
+    expect(exception?.attributes?.['exception.stacktrace']).toBe('Err');
+    expect(tracing.span('slo').attributes['flow.routine.status']).toBe('run');
+    // The mirror keeps the message whole.
+    expect(tracker.routineExecutions.get('load')?.[0]?.error).toHaveLength(
+      2 ** 20,
+    );
   });
 });
 
