@@ -133,6 +133,27 @@ export function isPlainRecord(
   }
 }
 
+/**
+ * What kind of value `value` is, without any of its content: for messages
+ * about values an engine records, which may hold secrets (params given as
+ * the string `password=…`, say) and must not reach a log.
+ */
+export function describeKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  if (isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'object':
+      return 'an object';
+    case 'function':
+      return 'a function';
+    case 'string':
+      return `a string of ${value.length} characters`;
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
 /** A short description of a value for an error message: what was received. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

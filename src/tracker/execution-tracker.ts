@@ -7,7 +7,7 @@ import { snapshot } from '../format/snapshot.js';
 import { formatTimestamp } from '../format/timestamps.js';
 import { logger, OnceLogger } from '../internal/diag.js';
 import {
-  describeValue,
+  describeKind,
   errorMessage,
   isPlainRecord,
   safeString,
@@ -558,7 +558,7 @@ export class ExecutionTracker implements ExecutionOwner {
     if (serializesAsObject(value)) return value;
     this._once.warn(
       `not-an-object-${what}`,
-      `${what} should be an object, received ${describeValue(value)}; it was recorded as { value }`,
+      `${what} should be an object, received ${describeKind(value)}; it was recorded as { value }`,
     );
     return { value };
   }

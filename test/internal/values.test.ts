@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   cutString,
+  describeKind,
   describeValue,
   errorMessage,
   isPlainRecord,
@@ -65,6 +66,40 @@ describe('setOwn', () => {
     expect(Object.keys(target)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(target)).toBe(Object.prototype);
     expect(JSON.stringify(target)).toBe('{"__proto__":1}');
+  });
+});
+
+describe('describeKind', () => {
+  it('names the kind of a value and nothing of its content', () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(
+      [
+        null,
+        undefined,
+        [1],
+        {},
+        () => 1,
+        'secret',
+        7,
+        7n,
+        true,
+        Symbol('s'),
+        proxy,
+      ].map(describeKind),
+    ).toEqual([
+      'null',
+      'nothing',
+      'an array',
+      'an object',
+      'a function',
+      'a string of 6 characters',
+      'a number',
+      'a bigint',
+      'a boolean',
+      'a symbol',
+      'an object',
+    ]);
   });
 });
 

@@ -905,6 +905,19 @@ describe('misuse', () => {
     ).toHaveLength(2);
   });
 
+  it('says what kind of value such params were, never what they held', () => {
+    const tracker = new ExecutionTracker('f');
+    tracker
+      .recordRoutineStart('login', 'password=hunter2-s3cr3t' as never)
+      .end();
+    expect(recordsOf(tracker, 'login')[0]?.params).toEqual({
+      value: 'password=hunter2-s3cr3t',
+    });
+    const warning = diagSpy.warnings.find((w) => w.includes('{ value }'));
+    expect(warning).toContain('received a string of 23 characters');
+    expect(diagSpy.warnings.join('\n')).not.toContain('hunter2');
+  });
+
   it('runs trackRoutine without params, and ignores a missing function', () => {
     const tracker = new ExecutionTracker('f');
     expect(tracker.trackRoutine('short', () => 'done')).toBe('done');
