@@ -12,10 +12,10 @@ export interface ParsedTracker {
   readonly routines: readonly (readonly [string, StoredExecution[]])[];
   readonly events: readonly StoredEvent[];
   /**
-   * Records the writer said it had dropped (its `performance_metrics`),
-   * which the recomputed figures cannot include.
+   * Execution and event records the writer said it had dropped (its
+   * `performance_metrics`), which the recomputed figures cannot include.
    */
-  readonly droppedRecords: number;
+  readonly dropped: { readonly executions: number; readonly events: number };
 }
 
 /**
@@ -58,7 +58,7 @@ function parseTop(data: unknown): ParsedTracker {
 
   const eventList = expectArray(top.event_flow, 'event_flow');
   const events = parseList(eventList, 'event_flow', parseEvent);
-  return { flowId, routines, events, droppedRecords: droppedRecords(top) };
+  return { flowId, routines, events, dropped: droppedRecords(top) };
 }
 
 /**
@@ -79,15 +79,23 @@ function parseList<T>(
 }
 
 /** What a dump's own metrics say was dropped; 0 when they say nothing. */
-function droppedRecords(top: Record<string, unknown>): number {
+function droppedRecords(top: Record<string, unknown>): {
+  executions: number;
+  events: number;
+} {
   const metrics = top.performance_metrics;
-  if (!isPlainRecord(metrics)) return 0;
-  let dropped = 0;
-  for (const key of ['dropped_executions', 'dropped_events']) {
+  const count = (key: string): number => {
+    if (!isPlainRecord(metrics)) return 0;
     const value = metrics[key];
-    if (typeof value === 'number' && value > 0) dropped += value;
-  }
-  return dropped;
+    // A count, or nothing: the figures are the dump's word, not checked.
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+      ? value
+      : 0;
+  };
+  return {
+    executions: count('dropped_executions'),
+    events: count('dropped_events'),
+  };
 }
 
 function parseExecution(

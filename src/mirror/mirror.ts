@@ -31,6 +31,10 @@ export class Mirror {
   private _totalEvents = 0;
   private _droppedEvents = 0;
   private _seq = 0;
+  // What a dump this mirror was loaded from had dropped before it was
+  // written: not in any figure, but counted, so that the figures say what
+  // they miss.
+  private _droppedBeforeExecutions = 0;
   private _firstStartMicros = Infinity;
   private _lastEndMicros = -Infinity;
 
@@ -112,6 +116,14 @@ export class Mirror {
     }
   }
 
+  /** Counts records a dump's writer had dropped before writing it. */
+  noteDroppedBefore(executions: number, events: number): void {
+    this._droppedBeforeExecutions += executions;
+    // An event has no figure but the count, which includes dropped ones.
+    this._totalEvents += events;
+    this._droppedEvents += events;
+  }
+
   /** Appends an event record that arrives whole, as from a dump. */
   addEvent(event: StoredEvent): void {
     this.recordEvent(
@@ -166,7 +178,7 @@ export class Mirror {
     const bottlenecks: Bottleneck[] = [];
     let totalExecutions = 0;
     let finished = 0;
-    let dropped = 0;
+    let dropped = this._droppedBeforeExecutions;
 
     for (const [id, store] of this._routines) {
       const performance = store.stats.performance();

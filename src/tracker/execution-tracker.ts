@@ -128,9 +128,10 @@ export class ExecutionTracker implements ExecutionOwner {
     const parsed = parseSerializedTracker(data);
     const tracker = new ExecutionTracker({ ...options, flowId: parsed.flowId });
     tracker._load(parsed);
-    if (parsed.droppedRecords > 0) {
+    const { executions, events } = parsed.dropped;
+    if (executions + events > 0) {
       logger.warn(
-        `the dump of flow ${JSON.stringify(parsed.flowId)} says ${parsed.droppedRecords} records had been dropped before it was written; its figures are recomputed from the records it holds`,
+        `the dump of flow ${JSON.stringify(parsed.flowId)} says ${executions} execution and ${events} event records had been dropped before it was written; its figures are recomputed from the records it holds, and dropped_executions and dropped_events carry those counts`,
       );
     }
     return tracker;
@@ -576,6 +577,10 @@ export class ExecutionTracker implements ExecutionOwner {
       }
     }
     for (const event of parsed.events) this._mirror.addEvent(event);
+    this._mirror.noteDroppedBefore(
+      parsed.dropped.executions,
+      parsed.dropped.events,
+    );
   }
 
   /**

@@ -126,6 +126,27 @@ describe('report', () => {
     });
   });
 
+  it('says when the dump lacks records its writer had dropped', async () => {
+    const tracker = new ExecutionTracker({
+      flowId: 'bounded',
+      maxExecutionsPerRoutine: 10,
+    });
+    for (let i = 0; i < 100; i++) {
+      tracker.recordRoutineStart('r').end(i < 50 ? 'failed' : 'completed');
+    }
+    const bounded = await run(
+      'report',
+      file('bounded.json', JSON.stringify(tracker)),
+    );
+    expect(bounded.code).toBe(0);
+    expect(bounded.out).toContain('10 executions of 1 routines, 0 failed');
+    expect(bounded.out).toContain(
+      'note: the figures cover the records this dump holds; 90 execution records and 0 events had been dropped',
+    );
+    const whole = await run('report', vectorFile('multi_routine_flow'));
+    expect(whole.out).not.toContain('note:');
+  });
+
   it('names executions that continued after an error or still run', async () => {
     const statuses = await run('report', vectorFile('statuses'));
     expect(statuses.out).toContain(

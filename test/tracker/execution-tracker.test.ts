@@ -820,14 +820,42 @@ describe('serialize and deserialize', () => {
       flowId: 'bounded',
       maxExecutionsPerRoutine: 2,
     });
-    for (let i = 0; i < 5; i++) bounded.recordRoutineStart('w').end();
+    for (let i = 0; i < 5; i++) {
+      bounded.recordRoutineStart('w').end(i < 3 ? 'failed' : 'completed');
+      bounded.recordEvent('w', 'out');
+    }
+    const bound = { maxEvents: 4 };
+    const small = new ExecutionTracker({ flowId: 'events', ...bound });
+    for (let i = 0; i < 6; i++) small.recordEvent('w', 'out');
     const copy = ExecutionTracker.deserialize(bounded.serialize());
+    const events = ExecutionTracker.deserialize(small.serialize());
 
-    expect(bounded.getPerformanceMetrics().total_executions).toBe(5);
-    expect(copy.getPerformanceMetrics().total_executions).toBe(2);
+    expect(bounded.getPerformanceMetrics()).toMatchObject({
+      total_executions: 5,
+      dropped_executions: 3,
+    });
+    // The figures are the records'; the dropped counts say what they miss,
+    // and a dump of the copy says so again.
+    expect(copy.getPerformanceMetrics()).toMatchObject({
+      total_executions: 2,
+      status_counts: { completed: 2 },
+      dropped_executions: 3,
+      dropped_events: 0,
+    });
     expect(
-      diagSpy.warnings.filter((w) => w.includes('3 records had been dropped')),
-    ).toHaveLength(1);
+      ExecutionTracker.deserialize(copy.serialize()).getPerformanceMetrics()
+        .dropped_executions,
+    ).toBe(3);
+    expect(events.getPerformanceMetrics()).toMatchObject({
+      total_events: 6,
+      dropped_events: 2,
+    });
+    // Once per load: the copy, and the copy of the copy.
+    expect(
+      diagSpy.warnings.filter((w) =>
+        w.includes('3 execution and 0 event records had been dropped'),
+      ),
+    ).toHaveLength(2);
   });
 
   it('throws TrackerFormatError naming the bad field', () => {

@@ -1,6 +1,7 @@
 import { formatPerformanceTable } from '../performance-table.js';
 import { readDump } from '../files.js';
 import { printable } from '../printable.js';
+import type { PerformanceMetrics } from '../../records.js';
 import type { Command } from './command.js';
 
 /** `report <dump.json> [--json]`: the performance of a recorded run. */
@@ -23,8 +24,19 @@ Options:
     out(
       values.json === true
         ? `${JSON.stringify(metrics, null, 2)}\n`
-        : `flow ${printable(metrics.flow_id)}\n\n${formatPerformanceTable(metrics)}`,
+        : `flow ${printable(metrics.flow_id)}\n\n${formatPerformanceTable(metrics)}${droppedNote(metrics)}`,
     );
     return 0;
   },
 };
+
+/**
+ * A bounded tracker drops its oldest records; a dump of it holds the rest,
+ * and figures recomputed from them leave out what was dropped. The table
+ * must not pass for the whole run.
+ */
+function droppedNote(metrics: PerformanceMetrics): string {
+  const { dropped_executions: executions, dropped_events: events } = metrics;
+  if (executions + events === 0) return '';
+  return `\nnote: the figures cover the records this dump holds; ${executions} execution records and ${events} events had been dropped by the bounds before it was written (see dropped_executions and dropped_events in --json)\n`;
+}
