@@ -151,6 +151,7 @@ export function resolveTracingConfig(
     fallbackServiceName(mainScript);
   resourceAttributes['service.name'] = serviceName;
 
+  warnOfProtocol(env);
   const queueSize = count(
     options.maxQueueSize,
     [['OTEL_BSP_MAX_QUEUE_SIZE', env.OTEL_BSP_MAX_QUEUE_SIZE]],
@@ -348,6 +349,28 @@ function count(
     );
   }
   return fallback;
+}
+
+/**
+ * The set-up sends OTLP over HTTP as JSON, the one encoding every
+ * collector and Jaeger accepts with no extra dependency. A variable that
+ * asks for another is not obeyed, and says so, rather than being ignored.
+ */
+function warnOfProtocol(env: Environment): void {
+  for (const name of [
+    'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+  ] as const) {
+    const value = nonEmpty(env[name]);
+    if (value === undefined) continue;
+    if (value !== 'http/json') {
+      logger.warn(
+        `${name}: ${JSON.stringify(value)} is not supported; traces are sent as http/json`,
+      );
+    }
+    // The specific variable, when set, is the one that counts.
+    return;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

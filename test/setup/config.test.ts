@@ -814,3 +814,27 @@ describe('redactUrl', () => {
     expect(redactUrl('not a url')).toBe('[unparsable URL]');
   });
 });
+
+describe('resolveTracingConfig: protocol', () => {
+  it('says that a protocol other than http/json is not obeyed', () => {
+    resolve({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    expect(diagSpy.warnings).toEqual([
+      'otel-execution-tracker OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" is not supported; traces are sent as http/json',
+    ]);
+  });
+
+  it('heeds the traces variable over the general one, and is quiet for http/json', () => {
+    resolve(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      },
+    );
+    resolve({}, { OTEL_EXPORTER_OTLP_PROTOCOL: ' ' });
+    expect(diagSpy.warnings).toEqual([]);
+    resolve({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' });
+    expect(diagSpy.warnings).toHaveLength(1);
+    expect(diagSpy.warnings[0]).toContain('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
+  });
+});
