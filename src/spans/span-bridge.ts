@@ -195,7 +195,7 @@ export class SpanBridge {
       const attributes: Attributes = {
         [ATTR_ROUTINE_STATUS]: this._cut(status),
       };
-      if (this._options.captureResults) {
+      if (this._options.captureResults && result !== undefined) {
         addValueAttributes(
           attributes,
           ATTR_ROUTINE_RESULT,
@@ -203,8 +203,9 @@ export class SpanBridge {
           this._options.limits,
           routineSpan.tally,
         );
-        writeTally(attributes, routineSpan.tally);
       }
+      // What the params had to cut is told here too, with the result's.
+      writeTally(attributes, routineSpan.tally);
       span.setAttributes(attributes);
       if (FAILURE_STATUSES.has(status)) this._markFailed(span, error, time);
     } finally {
