@@ -3,6 +3,7 @@ import { parseTimestamp } from '../../format/timestamps.js';
 import { OnceLogger } from '../../internal/diag.js';
 import { cutString } from '../../internal/values.js';
 import type { EventRecord, ExecutionRecord } from '../../records.js';
+import { KeyRedactor, REDACTED } from '../../spans/redaction.js';
 import type { ExecutionTracker } from '../../tracker/execution-tracker.js';
 import type {
   LayoutEvent,
@@ -107,9 +108,17 @@ export function cutText(text: string, max = DETAIL_MAX_CHARS): string {
 }
 
 /**
+ * Which keys are secret in the page: the same default list as the spans'.
+ * A dump holds params as the engine passed them, secrets included; a page
+ * is made to be shared.
+ */
+const SECRET_KEYS = new KeyRedactor();
+
+/**
  * A value as indented JSON for the details of a bar or mark, cut to
  * {@link DETAIL_MAX_CHARS}. Whatever JSON cannot hold is converted as
- * `serialize` converts it, and the work is bounded however large or
+ * `serialize` converts it, values under secret-looking keys are shown as
+ * `[REDACTED]`, as in the spans, and the work is bounded however large or
  * tangled the value is.
  */
 export function detailJson(value: unknown): string {
@@ -117,6 +126,8 @@ export function detailJson(value: unknown): string {
     toJsonValue(value, {
       maxValues: DETAIL_MAX_VALUES,
       maxStringLength: DETAIL_MAX_CHARS,
+      isSecret: (key) => SECRET_KEYS.isSecret(key),
+      replacement: REDACTED,
     }),
     null,
     2,

@@ -323,9 +323,7 @@ describe('renderTimelineHtml: large runs', () => {
       execution.end('completed', { i });
     }
     tracker.end();
-    const started = performance.now();
     const html = renderTimelineHtml(tracker, { generatedAt: GENERATED });
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(count(html, BARS)).toBe(DEFAULT_MAX_TIMELINE_ROWS);
     expect(html).toContain(
       'Showing the first 5,000 of 6,000 executions by start time; 1,000 left out.',

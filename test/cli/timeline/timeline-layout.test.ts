@@ -178,19 +178,17 @@ describe('layoutTimeline events', () => {
     expect(layout.marks[0]).toMatchObject({ row: 1, running: 2 });
   });
 
-  it('places events among many executions quickly, with a long one still open', () => {
+  it('places events among many executions, with a long one still open', () => {
     const executions = [exec('w', 0)];
     const events: LayoutEvent[] = [];
     for (let i = 0; i < 20_000; i++) {
       executions.push(exec('w', 10 + i * 2, 11 + i * 2));
       events.push(event('w', 10.5 + i * 2), event('w', 11.5 + i * 2));
     }
-    const started = performance.now();
     const layout = layoutTimeline(executions, events, {
       maxRows: Infinity,
       maxEventMarks: Infinity,
     });
-    expect(performance.now() - started).toBeLessThan(5000);
     // Row 0 is the open one; execution i+1 is row i+1.
     expect(layout.marks[0]).toMatchObject({ row: 1, running: 2 });
     expect(layout.marks[1]).toMatchObject({ row: 0, running: 1 });
