@@ -68,9 +68,13 @@ const FAILURE_STATUSES: ReadonlySet<string> = new Set([
  * its attributes had to cut. Each span is tagged with its `RoutineSpan`,
  * so that an active span can be told to be one of the run's.
  */
-export class RoutineSpan {
+export class RoutineSpan implements ConversionTally {
   /** Whether the span has been ended; a span is ended once only. */
   ended = false;
+  /** Strings and arrays its attributes cut, params and result together. */
+  truncated = 0;
+  /** Values its attributes could not export at all. */
+  dropped = 0;
   /** What the bridge's user keeps with the span: its execution. */
   execution: unknown = undefined;
   // The context that makes this span the parent, for the active context
@@ -80,7 +84,6 @@ export class RoutineSpan {
 
   constructor(
     readonly span: Span,
-    readonly tally: ConversionTally,
     /** The bridge that started it. */
     readonly bridge: SpanBridge,
   ) {}
@@ -151,8 +154,7 @@ export class SpanBridge {
           base
         : parent.contextIn(base),
     );
-    const tally: ConversionTally = { truncated: 0, dropped: 0 };
-    const routineSpan = new RoutineSpan(span, tally, this);
+    const routineSpan = new RoutineSpan(span, this);
     TAGGED.set(span, routineSpan);
     if (this._options.captureParams) {
       try {
@@ -163,9 +165,9 @@ export class SpanBridge {
             ATTR_ROUTINE_PARAMS,
             params,
             this._options.limits,
-            tally,
+            routineSpan,
           );
-          writeTally(attributes, tally);
+          writeTally(attributes, routineSpan);
           span.setAttributes(attributes);
         }
       } catch (error) {
@@ -201,11 +203,11 @@ export class SpanBridge {
           ATTR_ROUTINE_RESULT,
           result,
           this._options.limits,
-          routineSpan.tally,
+          routineSpan,
         );
       }
       // What the params had to cut is told here too, with the result's.
-      writeTally(attributes, routineSpan.tally);
+      writeTally(attributes, routineSpan);
       span.setAttributes(attributes);
       if (FAILURE_STATUSES.has(status)) this._markFailed(span, error, time);
     } finally {
@@ -340,7 +342,7 @@ export class SpanBridge {
       },
       parentContext ?? context.active(),
     );
-    const root = new RoutineSpan(span, { truncated: 0, dropped: 0 }, this);
+    const root = new RoutineSpan(span, this);
     TAGGED.set(span, root);
     this._root = root;
     // A run that was ended before its first record still gets a whole
