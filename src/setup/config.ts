@@ -4,6 +4,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanLimits } from '@opentelemetry/sdk-trace-base';
 
 import { logger } from '../internal/diag.js';
+import { isSendableHeader } from './check-options.js';
 import { parseKeyValueList } from './key-value-list.js';
 import { samplerFromEnvironment } from './sampler.js';
 
@@ -318,11 +319,16 @@ function resolveHeaders(
     'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
   ]) {
     const parsed = parseKeyValueList(env[name]);
-    if (parsed.rejected > 0) {
-      // The count only: a header value may be a credential.
-      logger.warn(`${name}: ${parsed.rejected} malformed entries were ignored`);
+    let rejected = parsed.rejected;
+    for (const [key, value] of parsed.entries) {
+      // One that no request can carry would fail every request.
+      if (isSendableHeader(key, value)) headers[key] = value;
+      else rejected++;
     }
-    for (const [key, value] of parsed.entries) headers[key] = value;
+    if (rejected > 0) {
+      // The count only: a header value may be a credential.
+      logger.warn(`${name}: ${rejected} malformed entries were ignored`);
+    }
   }
   return Object.assign(headers, explicit);
 }

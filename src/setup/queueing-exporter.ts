@@ -297,8 +297,8 @@ export class QueueingExporter implements SpanExporter {
       this._lastError = describeError(result.error);
       this._dropped += batch.spans.length;
       this._once.warn(
-        `refused-${String(httpStatus(result.error))}`,
-        `span export to ${this._options.destination} was refused (${this._lastError}): an answer that retrying cannot change, so its ${batch.spans.length} spans were dropped and counted; further refusals are counted, not logged`,
+        `permanent-${String(httpStatus(result.error) ?? errorCode(result.error))}`,
+        `span export to ${this._options.destination} failed (${this._lastError}), which retrying cannot change: its ${batch.spans.length} spans were dropped and counted; further such failures are counted, not logged`,
       );
       this._pump();
     } else {
@@ -440,7 +440,21 @@ const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
  */
 function isRetryable(error: Error | undefined): boolean {
   const status = httpStatus(error);
-  return status === undefined || RETRYABLE_STATUSES.has(status);
+  if (status !== undefined) return RETRYABLE_STATUSES.has(status);
+  // Node's own errors for a request it would not make (a header it cannot
+  // send, say) are ERR_…; those of a network that failed are E… (ECONNREFUSED,
+  // ECONNRESET, ETIMEDOUT), and a timeout has no code: those may pass later.
+  const code = errorCode(error);
+  return code?.startsWith('ERR_') !== true;
+}
+
+function errorCode(error: Error | undefined): string | undefined {
+  try {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describeError(error: Error | undefined): string {

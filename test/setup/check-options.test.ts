@@ -84,6 +84,57 @@ describe('checkTracingOptions', () => {
     expect(() => check({ headers: 5 })).toThrow(/option headers/);
   });
 
+  it('refuses headers it could not send: a Map, a Headers, a line break, a bad name', () => {
+    expect(() =>
+      check({ headers: new Map([['authorization', 'Bearer x']]) }),
+    ).toThrow(/option headers: .*received a Map/);
+    const headersLike = {
+      entries: () => [['authorization', 'Bearer x']][Symbol.iterator](),
+    };
+    expect(() => check({ headers: headersLike })).toThrow(/entries\(\)/);
+    let message = '';
+    try {
+      check({ headers: { authorization: 'Bearer s3cr3t\nx' } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /"authorization" holds a character a header cannot carry/,
+    );
+    expect(message).not.toContain('s3cr3t');
+    expect(() => check({ headers: { 'bad name': 'x' } })).toThrow(
+      /"bad name" is not a valid header name/,
+    );
+    expect(() =>
+      check({
+        headers: Object.assign(Object.create(null), { 'x-key': 'é ok' }),
+      }),
+    ).not.toThrow();
+  });
+
+  it('checks every span limit, and refuses one it does not know', () => {
+    expect(() =>
+      check({ spanLimits: { attributeValueLengthLimit: Number.NaN } }),
+    ).toThrow(/spanLimits.attributeValueLengthLimit/);
+    expect(() => check({ spanLimits: { linkCountLimit: '5' } })).toThrow(
+      TypeError,
+    );
+    expect(() => check({ spanLimits: { eventCountLimt: 5 } })).toThrow(
+      /unknown limit "eventCountLimt"/,
+    );
+    expect(() =>
+      check({ spanLimits: { attributeValueLengthLimit: Infinity } }),
+    ).not.toThrow();
+  });
+
+  it('sees an unknown option that is not enumerable, and refuses a Map of options', () => {
+    const hidden = Object.defineProperty({}, 'maxQueueSise', { value: 10 });
+    expect(() => check(hidden)).toThrow(/unknown option "maxQueueSise"/);
+    expect(() => check(new Map([['maxQueueSize', 10]]))).toThrow(
+      /received a Map/,
+    );
+  });
+
   it('is what setupTracing runs first: a bad option registers nothing', async () => {
     expect(() => setupTracing({ maxQueueSize: Number.NaN })).toThrow(
       RangeError,

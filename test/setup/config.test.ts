@@ -838,3 +838,19 @@ describe('resolveTracingConfig: protocol', () => {
     expect(diagSpy.warnings[0]).toContain('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL');
   });
 });
+
+describe('resolveTracingConfig: headers from the environment', () => {
+  it('leaves out, and counts, a header no request could carry', () => {
+    const config = resolve(
+      {},
+      {
+        OTEL_EXPORTER_OTLP_HEADERS:
+          'authorization=Bearer%20s3cr3t%0Ax,x-tenant=acme',
+      },
+    );
+    expect(config.headers).toEqual({ 'x-tenant': 'acme' });
+    expect(diagSpy.warnings).toEqual([
+      'otel-execution-tracker OTEL_EXPORTER_OTLP_HEADERS: 1 malformed entries were ignored',
+    ]);
+  });
+});

@@ -1161,3 +1161,58 @@ describe('QueueingExporter: a request refused as too large (413)', () => {
     expectAccounted(exporter, 8);
   });
 });
+
+/** Answers a request with `error`, as the OTLP exporter reports it. */
+function failWith(request: InnerRequest | undefined, error: Error): void {
+  if (request === undefined) throw new Error('no such request');
+  request.open = false;
+  request.outcome = 'failure';
+  request.callback({ code: ExportResultCode.FAILED, error });
+}
+
+describe('QueueingExporter: failures retrying cannot change', () => {
+  it.each([
+    ['a 400 answer', Object.assign(new Error('Bad Request'), { code: 400 })],
+    [
+      'a request Node will not make',
+      Object.assign(new TypeError('Invalid character in header content'), {
+        code: 'ERR_INVALID_CHAR',
+      }),
+    ],
+  ])('drops and counts the spans of %s at once', (_, error) => {
+    const { inner, exporter } = setUp({ maxBatchSize: 4 });
+    give(exporter, makeSpans('a', 4));
+    failWith(inner.requests[0], error);
+    vi.advanceTimersByTime(60_000);
+
+    expect(inner.requests).toHaveLength(1);
+    expect(exporter.stats).toMatchObject({
+      droppedSpans: 4,
+      pendingSpans: 0,
+      failedRequests: 1,
+    });
+    expect(logged.warnings).toEqual([
+      expect.stringMatching(/which retrying cannot change/),
+    ]);
+  });
+
+  it.each([
+    ['a 503 answer', Object.assign(new Error('Unavailable'), { code: 503 })],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED'), {
+        code: 'ECONNREFUSED',
+      }),
+    ],
+    ['a timeout', new Error('Request timed out')],
+  ])('keeps and retries the spans of %s', (_, error) => {
+    const { inner, exporter } = setUp({ maxBatchSize: 4 });
+    give(exporter, makeSpans('a', 4));
+    failWith(inner.requests[0], error);
+    expect(exporter.stats).toMatchObject({ droppedSpans: 0, pendingSpans: 4 });
+    vi.advanceTimersByTime(1000);
+    expect(inner.requests).toHaveLength(2);
+    inner.requests[1]?.succeed();
+    expect(exporter.stats).toMatchObject({ exportedSpans: 4, pendingSpans: 0 });
+  });
+});
