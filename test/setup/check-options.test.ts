@@ -107,7 +107,9 @@ describe('checkTracingOptions', () => {
     );
     expect(() =>
       check({
-        headers: Object.assign(Object.create(null), { 'x-key': 'é ok' }),
+        headers: Object.assign(Object.create(null) as object, {
+          'x-key': 'é ok',
+        }),
       }),
     ).not.toThrow();
   });
