@@ -47,7 +47,8 @@ export interface ExecutionHandle {
   /**
    * Records an event emitted by this execution: the same as
    * `tracker.recordEvent(routineId, …)`, but the span event lands on this
-   * execution's span even while other executions of the routine run.
+   * execution's span even while other executions of the routine run (on
+   * the root span once this execution's span has ended).
    * @param targetRoutineId the routine it is sent to, or `null`
    * @param data the data sent
    */

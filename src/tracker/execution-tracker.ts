@@ -476,7 +476,10 @@ export class ExecutionTracker implements ExecutionOwner {
       );
       slot.running.remove(execution);
 
-      if (routineSpan === undefined) return;
+      if (routineSpan === undefined) {
+        if (this._ended) this._releaseIfDone();
+        return;
+      }
       try {
         this._spans.endRoutine(routineSpan, finalStatus, result, error, micros);
       } catch (caught) {
@@ -536,7 +539,10 @@ export class ExecutionTracker implements ExecutionOwner {
     named: TrackedExecution | undefined,
     source: string,
   ): TrackedExecution | undefined {
-    if (named !== undefined && !named.ended) return named;
+    // A handle names its execution even once it has ended: the event is
+    // that execution's (its span has ended, so the event goes on the
+    // root), not one of another execution of the routine.
+    if (named !== undefined) return named;
     const active = trace.getSpan(context.active());
     const current =
       active !== undefined ? this._spans.ownSpan(active)?.execution : undefined;

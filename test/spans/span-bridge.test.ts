@@ -623,6 +623,28 @@ describe('events of concurrent executions', () => {
     }
   });
 
+  it("of a handle whose execution has ended go to the root, never to another execution's span", () => {
+    const { tracing, tracker } = setUp();
+    const first = tracker.recordRoutineStart('A', { n: 1 });
+    const second = tracker.recordRoutineStart('A', { n: 2 });
+    first.end();
+    first.recordEvent('late', 'B');
+    second.end();
+    tracker.recordRoutineStart('B').end();
+    tracker.end();
+
+    const spanOf = (n: number) =>
+      tracing
+        .spans()
+        .find((span) => span.attributes['flow.routine.params.n'] === n);
+    expect(spanOf(2)?.events).toEqual([]);
+    expect(tracing.span('flow orders').events.map((e) => e.name)).toEqual([
+      'late',
+    ]);
+    // Its target still descends from the execution that sent it.
+    expect(parentId(tracing.span('B'))).toBe(spanOf(1)?.spanContext().spanId);
+  });
+
   it('land on the span of the handle that records them', () => {
     const { tracing, tracker } = setUp();
     const older = tracker.recordRoutineStart('T', { n: 1 });

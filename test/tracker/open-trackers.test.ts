@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
@@ -44,5 +45,26 @@ describe('the open trackers the exit hooks end', () => {
     later.end();
     expect(endOpenTrackers()).toBe(0);
     expect(tracker.getFlowPerformance().total_routines).toBe(2);
+  });
+
+  it('let an ended tracker go when a late execution got no span', () => {
+    endOpenTrackers();
+    let failing = false;
+    const tracing = createInMemoryTracing();
+    const tracer: Tracer = {
+      startSpan: (...args: Parameters<Tracer['startSpan']>) => {
+        if (failing) throw new Error('tracer down');
+        return tracing.tracer.startSpan(...args);
+      },
+      startActiveSpan: tracing.tracer.startActiveSpan.bind(tracing.tracer),
+    };
+    const tracker = new ExecutionTracker({ flowId: 'no-span', tracer });
+    tracker.recordRoutineStart('early').end();
+    tracker.end();
+    failing = true;
+    const late = tracker.recordRoutineStart('late');
+    late.end();
+    expect(late.ended).toBe(true);
+    expect(endOpenTrackers()).toBe(0);
   });
 });
