@@ -95,7 +95,7 @@ class JsonCopier {
     if (this._budget.remaining <= 0) return this._shortened('[…]');
     this._budget.remaining--;
     const toJson = readToJson(value);
-    if (toJson !== undefined) return this.convert(toJson, depth + 1, path);
+    if (toJson !== NO_TO_JSON) return this.convert(toJson, depth + 1, path);
 
     if (value instanceof Date) {
       return Number.isNaN(value.getTime()) ? null : value.toISOString();
@@ -195,16 +195,25 @@ class JsonCopier {
   }
 }
 
+/** What {@link readToJson} answers for a value it cannot take `toJSON` of. */
+const NO_TO_JSON = Symbol('no toJSON');
+
 /**
  * What the value's own `toJSON` gives, as `JSON.stringify` would use it (a
- * URL becomes its text); `undefined` when it has none. Dates are left to
- * the copier, which also handles invalid ones.
+ * URL becomes its text; `undefined` leaves the value out, as there);
+ * `NO_TO_JSON` when it has none, or when it throws, so that the value is
+ * copied as it is rather than lost. Dates are left to the copier, which
+ * also handles invalid ones.
  */
 function readToJson(value: object): unknown {
-  if (value instanceof Date) return undefined;
-  const toJson = read(() => (value as { toJSON?: unknown }).toJSON);
-  if (typeof toJson !== 'function') return undefined;
-  return read(() => (toJson as () => unknown).call(value));
+  if (value instanceof Date) return NO_TO_JSON;
+  try {
+    const toJson = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJson !== 'function') return NO_TO_JSON;
+    return (toJson as () => unknown).call(value);
+  } catch {
+    return NO_TO_JSON;
+  }
 }
 
 function read(get: () => unknown): unknown {

@@ -93,6 +93,12 @@ describe('toJsonValue', () => {
       throwing: {},
       kept: 1,
     });
+    // One that returns undefined leaves the value out, as JSON.stringify does.
+    const absent = { toJSON: (): undefined => undefined, a: 1 };
+    const copy = toJsonValue({ absent, kept: 1 });
+    expect(copy).toStrictEqual({ kept: 1 });
+    expect(JSON.stringify(copy)).toBe(JSON.stringify({ absent, kept: 1 }));
+    expect(toJsonValue([absent])).toStrictEqual([null]);
   });
 
   it('writes NaN and infinities inside float typed arrays as null', () => {
