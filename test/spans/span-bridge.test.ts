@@ -7,7 +7,7 @@ import {
   type Attributes,
   type AttributeValue,
 } from '@opentelemetry/api';
-import { hrTimeToMicroseconds } from '@opentelemetry/core';
+import { hrTimeToMicroseconds, suppressTracing } from '@opentelemetry/core';
 import {
   SamplingDecision,
   type ReadableSpan,
@@ -121,6 +121,23 @@ describe('the trace of a run', () => {
     const root = tracing.span('flow orders');
     expect(root.spanContext().traceId).toBe(outer.spanContext().traceId);
     expect(parentId(root)).toBe(outer.spanContext().spanId);
+  });
+
+  it('with a parentContext, stays one trace even when its first record is made with tracing suppressed', () => {
+    const { tracing, tracker } = setUp({ parentContext: ROOT_CONTEXT });
+    context.with(suppressTracing(context.active()), () => {
+      tracker.recordRoutineStart('first').end();
+    });
+    tracker.recordRoutineStart('a').end();
+    tracker.recordRoutineStart('b').end();
+    tracker.end();
+
+    const spans = tracing.spans();
+    expect(spans.map((s) => s.name).sort()).toEqual(['a', 'b', 'flow orders']);
+    expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
+    expect(parentId(tracing.span('a'))).toBe(
+      tracing.span('flow orders').spanContext().spanId,
+    );
   });
 
   it('joins an explicit parent context, such as a propagated traceparent', () => {
