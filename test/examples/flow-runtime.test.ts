@@ -10,6 +10,8 @@ import {
   Flow,
   FlowDefinitionError,
   RoutineError,
+  type Delivery,
+  type ErrorEvent,
   type ErrorEventData,
   type Routine,
 } from '../../examples/flow-runtime/index.js';
@@ -48,6 +50,26 @@ function deferred<T = void>(): {
 
 /** Lets queued microtasks and timers run. */
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+
+/** A routine `split` that, started on `go`, emits `{ n }` on `item` for each n. */
+function addSplitter(
+  flow: Flow,
+  ns: readonly number[],
+): Routine<'go', 'item' | ErrorEvent> {
+  return flow.add({
+    id: 'split',
+    slots: ['go'],
+    events: ['item'],
+    handler: (_d, { emit }) => {
+      for (const n of ns) emit('item', { n });
+    },
+  });
+}
+
+/** The params recorded for a delivery of `{ n }`: its n. */
+function paramsOfN({ data }: Delivery): Record<string, unknown> {
+  return { n: (data as { n: number }).n };
+}
 
 function records(tracker: ExecutionTracker, id: string): ExecutionRecord[] {
   return [...(tracker.routineExecutions.get(id) ?? [])];
@@ -266,18 +288,11 @@ describe('concurrency', () => {
     const gates = [deferred(), deferred(), deferred()];
     let running = 0;
     let most = 0;
-    const split = flow.add({
-      id: 'split',
-      slots: ['go'],
-      events: ['item'],
-      handler: (_d, { emit }) => {
-        for (const n of [0, 1, 2]) emit('item', { n });
-      },
-    });
+    const split = addSplitter(flow, [0, 1, 2]);
     const work = flow.add({
       id: 'work',
       slots: ['item'],
-      params: ({ data }) => ({ n: (data as { n: number }).n }),
+      params: paramsOfN,
       handler: async ({ data }) => {
         const { n } = data as { n: number };
         running++;
@@ -404,7 +419,7 @@ function failingFlow(
     slots: ['item'],
     errorPolicy: policy,
     concurrency: 1,
-    params: ({ data }) => ({ n: (data as { n: number }).n }),
+    params: paramsOfN,
     handler: ({ data }, { attempt }) => {
       const { n } = data as { n: number };
       if (failWhen(n, attempt)) throw new Error(`item ${n} attempt ${attempt}`);
@@ -817,19 +832,12 @@ describe('spans in a real SDK', () => {
     const save2Started = deferred();
     const fetch0Emitted = deferred();
     const fetch1Emitted = deferred();
-    const split = flow.add({
-      id: 'split',
-      slots: ['go'],
-      events: ['item'],
-      handler: (_d, { emit }) => {
-        for (const n of [0, 1, 2]) emit('item', { n });
-      },
-    });
+    const split = addSplitter(flow, [0, 1, 2]);
     const fetch = flow.add({
       id: 'fetch',
       slots: ['item'],
       events: ['page'],
-      params: ({ data }) => ({ n: (data as { n: number }).n }),
+      params: paramsOfN,
       handler: async ({ data }, { emit }) => {
         const { n } = data as { n: number };
         if (n === 0) await save2Started.promise;
@@ -845,7 +853,7 @@ describe('spans in a real SDK', () => {
       id: 'save',
       slots: ['page'],
       concurrency: 1,
-      params: ({ data }) => ({ n: (data as { n: number }).n }),
+      params: paramsOfN,
       handler: async ({ data }) => {
         if ((data as { n: number }).n === 2) {
           save2Started.resolve();

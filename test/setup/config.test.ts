@@ -28,6 +28,29 @@ const resolve = (
 ): ReturnType<typeof resolveTracingConfig> =>
   resolveTracingConfig(options, env, mainScript);
 
+/** A value for every variable of a whole-number setting. */
+const COUNT_VARIABLES: Env = {
+  OTEL_SPAN_EVENT_COUNT_LIMIT: '2048',
+  OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '64',
+  OTEL_BSP_MAX_QUEUE_SIZE: '4000',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '100',
+  OTEL_BSP_SCHEDULE_DELAY: '250',
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '3000',
+};
+
+/** The whole-number settings of a config, to compare at once. */
+function countsOf(config: ReturnType<typeof resolve>): Record<string, unknown> {
+  return {
+    eventCountLimit: config.spanLimits.eventCountLimit,
+    attributeCountLimit: config.spanLimits.attributeCountLimit,
+    maxQueueSize: config.maxQueueSize,
+    maxExportBatchSize: config.maxExportBatchSize,
+    scheduledDelayMillis: config.scheduledDelayMillis,
+    exportTimeoutMillis: config.exportTimeoutMillis,
+    maxRetainedSpans: config.maxRetainedSpans,
+  };
+}
+
 const LOW_TRACE_ID = '00000000000000000000000000000001';
 
 /** The decision of `sampler` for a root span. */
@@ -488,24 +511,15 @@ describe('resolveTracingConfig: span limits and batch settings', () => {
   });
 
   it('reads every setting from its variable', () => {
-    const config = resolve(
-      {},
-      {
-        OTEL_SPAN_EVENT_COUNT_LIMIT: '2048',
-        OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '64',
-        OTEL_BSP_MAX_QUEUE_SIZE: '4000',
-        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '100',
-        OTEL_BSP_SCHEDULE_DELAY: '250',
-        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '3000',
-      },
-    );
-    expect(config.spanLimits.eventCountLimit).toBe(2048);
-    expect(config.spanLimits.attributeCountLimit).toBe(64);
-    expect(config.maxQueueSize).toBe(4000);
-    expect(config.maxExportBatchSize).toBe(100);
-    expect(config.scheduledDelayMillis).toBe(250);
-    expect(config.exportTimeoutMillis).toBe(3000);
-    expect(config.maxRetainedSpans).toBe(4000);
+    expect(countsOf(resolve({}, COUNT_VARIABLES))).toEqual({
+      eventCountLimit: 2048,
+      attributeCountLimit: 64,
+      maxQueueSize: 4000,
+      maxExportBatchSize: 100,
+      scheduledDelayMillis: 250,
+      exportTimeoutMillis: 3000,
+      maxRetainedSpans: 4000,
+    });
     expect(diagSpy.warnings).toEqual([]);
   });
 
@@ -521,23 +535,17 @@ describe('resolveTracingConfig: span limits and batch settings', () => {
         exitTimeoutMillis: 40,
         exitHooks: false,
       },
-      {
-        OTEL_SPAN_EVENT_COUNT_LIMIT: '2048',
-        OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '64',
-        OTEL_BSP_MAX_QUEUE_SIZE: '4000',
-        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '100',
-        OTEL_BSP_SCHEDULE_DELAY: '250',
-        OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '3000',
-        OTEL_EXPORTER_OTLP_TIMEOUT: '4000',
-      },
+      { ...COUNT_VARIABLES, OTEL_EXPORTER_OTLP_TIMEOUT: '4000' },
     );
-    expect(config.spanLimits.eventCountLimit).toBe(50);
-    expect(config.spanLimits.attributeCountLimit).toBe(20);
-    expect(config.maxQueueSize).toBe(300);
-    expect(config.maxExportBatchSize).toBe(30);
-    expect(config.scheduledDelayMillis).toBe(10);
-    expect(config.exportTimeoutMillis).toBe(700);
-    expect(config.maxRetainedSpans).toBe(90);
+    expect(countsOf(config)).toEqual({
+      eventCountLimit: 50,
+      attributeCountLimit: 20,
+      maxQueueSize: 300,
+      maxExportBatchSize: 30,
+      scheduledDelayMillis: 10,
+      exportTimeoutMillis: 700,
+      maxRetainedSpans: 90,
+    });
     expect(config.exitTimeoutMillis).toBe(40);
     expect(config.exitHooks).toBe(false);
   });

@@ -212,6 +212,27 @@ async function expectRetryAfter(
   await tick();
 }
 
+/** The exporter's counts, with a last error exactly when a request failed. */
+function expectStats(
+  exporter: QueueingExporter,
+  counts: {
+    exported: number;
+    dropped: number;
+    pending: number;
+    failed: number;
+  },
+): void {
+  expect(exporter.stats).toEqual({
+    exportedSpans: counts.exported,
+    droppedSpans: counts.dropped,
+    pendingSpans: counts.pending,
+    failedRequests: counts.failed,
+    ...(counts.failed > 0
+      ? { lastError: expect.any(String) as string }
+      : { lastError: undefined }),
+  });
+}
+
 /** Every span given is exported, dropped or pending, exactly once. */
 function expectAccounted(exporter: QueueingExporter, given: number): void {
   const { exportedSpans, droppedSpans, pendingSpans } = exporter.stats;
@@ -262,12 +283,7 @@ describe('QueueingExporter: taking spans', () => {
     expect(results).toEqual([{ code: ExportResultCode.SUCCESS }]);
     expect(inner.requests).toHaveLength(1);
     expect(inner.requests[0]?.open).toBe(true);
-    expect(exporter.stats).toEqual({
-      exportedSpans: 0,
-      droppedSpans: 0,
-      pendingSpans: 3,
-      failedRequests: 0,
-    });
+    expectStats(exporter, { exported: 0, dropped: 0, pending: 3, failed: 0 });
   });
 
   it('counts the spans as exported once the backend accepts them', async () => {
@@ -276,12 +292,7 @@ describe('QueueingExporter: taking spans', () => {
     give(exporter, makeSpans('a', 3));
     give(exporter, makeSpans('b', 4));
     await tick();
-    expect(exporter.stats).toEqual({
-      exportedSpans: 7,
-      droppedSpans: 0,
-      pendingSpans: 0,
-      failedRequests: 0,
-    });
+    expectStats(exporter, { exported: 7, dropped: 0, pending: 0, failed: 0 });
     expect(inner.delivered).toEqual([...names('a', 0, 3), ...names('b', 0, 4)]);
   });
 
@@ -367,13 +378,7 @@ describe('QueueingExporter: retrying', () => {
     give(exporter, makeSpans('a', 20));
     inner.requests[0]?.fail();
     expect(inner.requests).toHaveLength(1);
-    expect(exporter.stats).toEqual({
-      exportedSpans: 0,
-      droppedSpans: 0,
-      pendingSpans: 20,
-      failedRequests: 1,
-      lastError: expect.any(String) as string,
-    });
+    expectStats(exporter, { exported: 0, dropped: 0, pending: 20, failed: 1 });
 
     inner.behaviour = 'succeed';
     await expectRetryAfter(inner, 1000);
@@ -524,12 +529,7 @@ describe('QueueingExporter: the bound', () => {
       ...names('b', 2, 8),
       ...names('c', 0, 4),
     ]);
-    expect(exporter.stats).toEqual({
-      exportedSpans: 15,
-      droppedSpans: 2,
-      pendingSpans: 0,
-      failedRequests: 0,
-    });
+    expectStats(exporter, { exported: 15, dropped: 2, pending: 0, failed: 0 });
   });
 
   it('drops the oldest spans of a single export larger than the bound', () => {
@@ -551,13 +551,7 @@ describe('QueueingExporter: the bound', () => {
     give(exporter, makeSpans('a', 10)); // in flight
     give(exporter, makeSpans('b', 10)); // fills the queue
     inner.requests[0]?.fail();
-    expect(exporter.stats).toEqual({
-      exportedSpans: 0,
-      droppedSpans: 10,
-      pendingSpans: 10,
-      failedRequests: 1,
-      lastError: expect.any(String) as string,
-    });
+    expectStats(exporter, { exported: 0, dropped: 10, pending: 10, failed: 1 });
 
     inner.behaviour = 'succeed';
     await expectRetryAfter(inner, 1000);
@@ -691,12 +685,7 @@ describe('QueueingExporter: shutdown', () => {
     inner.behaviour = 'succeed';
     give(exporter, makeSpans('a', 25));
     await exporter.shutdown();
-    expect(exporter.stats).toEqual({
-      exportedSpans: 25,
-      droppedSpans: 0,
-      pendingSpans: 0,
-      failedRequests: 0,
-    });
+    expectStats(exporter, { exported: 25, dropped: 0, pending: 0, failed: 0 });
     expect(inner.shutdownCalls).toBe(1);
     expect(logged.warnings).toEqual([]);
   });
@@ -745,12 +734,7 @@ describe('QueueingExporter: shutdown', () => {
     expect(results[0]?.code).toBe(ExportResultCode.FAILED);
     expect(results[0]?.error?.message).toContain('shut down');
     expect(inner.requests).toHaveLength(1);
-    expect(exporter.stats).toEqual({
-      exportedSpans: 3,
-      droppedSpans: 4,
-      pendingSpans: 0,
-      failedRequests: 0,
-    });
+    expectStats(exporter, { exported: 3, dropped: 4, pending: 0, failed: 0 });
     expectAccounted(exporter, 7);
   });
 
@@ -831,13 +815,7 @@ describe('QueueingExporter: an inner exporter that misbehaves', () => {
     const results = give(exporter, makeSpans('a', 5));
     expect(results).toEqual([{ code: ExportResultCode.SUCCESS }]);
     expect(inner.requests).toHaveLength(1);
-    expect(exporter.stats).toEqual({
-      exportedSpans: 0,
-      droppedSpans: 0,
-      pendingSpans: 5,
-      failedRequests: 1,
-      lastError: expect.any(String) as string,
-    });
+    expectStats(exporter, { exported: 0, dropped: 0, pending: 5, failed: 1 });
     expect(logged.warnings).toHaveLength(1);
     expect(logged.warnings[0]).toContain('exporter exploded');
 
@@ -890,12 +868,7 @@ describe('QueueingExporter: an inner exporter that misbehaves', () => {
     inner.behaviour = 'succeed-sync';
     give(exporter, makeSpans('a', 45));
     expect(inner.requests).toHaveLength(5);
-    expect(exporter.stats).toEqual({
-      exportedSpans: 45,
-      droppedSpans: 0,
-      pendingSpans: 0,
-      failedRequests: 0,
-    });
+    expectStats(exporter, { exported: 45, dropped: 0, pending: 0, failed: 0 });
   });
 
   it('takes only the first answer of a request that is answered twice', () => {
@@ -908,12 +881,7 @@ describe('QueueingExporter: an inner exporter that misbehaves', () => {
       error: new Error('late'),
     });
     request?.callback({ code: ExportResultCode.SUCCESS });
-    expect(exporter.stats).toEqual({
-      exportedSpans: 5,
-      droppedSpans: 0,
-      pendingSpans: 0,
-      failedRequests: 0,
-    });
+    expectStats(exporter, { exported: 5, dropped: 0, pending: 0, failed: 0 });
     expect(logged.warnings).toEqual([]);
   });
 
