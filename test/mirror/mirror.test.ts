@@ -9,6 +9,7 @@ import type {
   RoutinePerformance,
   SerializedTracker,
 } from '../../src/records.js';
+import { expectPercentiles } from '../support/percentiles.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 function pick<T>(items: readonly T[], random: () => number): T {
@@ -113,19 +114,6 @@ function recompute(all: readonly Generated[], routineId: string) {
   };
 }
 
-/**
- * The exact q-quantile with linear interpolation between the two closest
- * ranks (numpy's default), from the sorted sample.
- */
-function exactQuantile(sorted: readonly number[], q: number): number {
-  const rank = q * (sorted.length - 1);
-  const lower = Math.floor(rank);
-  const low = sorted[lower];
-  const high = sorted[Math.min(lower + 1, sorted.length - 1)];
-  if (low === undefined || high === undefined) throw new Error('empty sample');
-  return low + (rank - lower) * (high - low);
-}
-
 describe('Mirror: aggregates', () => {
   it('answers null for a routine never recorded', () => {
     const mirror = new Mirror('f', {
@@ -164,14 +152,7 @@ describe('Mirror: aggregates', () => {
         performance.avg_execution_time,
         expected.total / expected.durations.length,
       );
-      for (const [q, value] of [
-        [0.5, performance.p50_execution_time],
-        [0.95, performance.p95_execution_time],
-        [0.99, performance.p99_execution_time],
-      ] as const) {
-        const exact = exactQuantile(expected.durations, q);
-        expect(Math.abs(value - exact) / exact).toBeLessThanOrEqual(0.01);
-      }
+      expectPercentiles(performance, expected.durations, 0.01);
       flowTotal += expected.total;
     }
 

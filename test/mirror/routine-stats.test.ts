@@ -4,20 +4,8 @@ import {
   EXACT_DURATIONS,
   RoutineStats,
 } from '../../src/mirror/routine-stats.js';
+import { expectPercentiles } from '../support/percentiles.js';
 import { seededRandom } from '../support/seeded-random.js';
-
-/**
- * The exact q-quantile with linear interpolation between the two closest
- * ranks (numpy's default), from the sorted sample.
- */
-function exactQuantile(sorted: readonly number[], q: number): number {
-  const rank = q * (sorted.length - 1);
-  const lower = Math.floor(rank);
-  const low = sorted[lower];
-  const high = sorted[Math.min(lower + 1, sorted.length - 1)];
-  if (low === undefined || high === undefined) throw new Error('empty sample');
-  return low + (rank - lower) * (high - low);
-}
 
 /** Starts and ends one execution with `status` and `seconds`, as the store does. */
 function record(stats: RoutineStats, status: string, seconds: number): void {
@@ -159,14 +147,7 @@ describe('RoutineStats', () => {
     durations.sort((a, b) => a - b);
     const performance = stats.performance();
 
-    for (const [q, value] of [
-      [0.5, performance.p50_execution_time],
-      [0.95, performance.p95_execution_time],
-      [0.99, performance.p99_execution_time],
-    ] as const) {
-      const exact = exactQuantile(durations, q);
-      expect(Math.abs(value - exact) / exact).toBeLessThanOrEqual(0.01);
-    }
+    expectPercentiles(performance, durations, 0.01);
     expect(performance.min_execution_time).toBe(durations[0]);
     expect(performance.max_execution_time).toBe(durations.at(-1));
   });
@@ -206,14 +187,7 @@ describe('RoutineStats', () => {
     }
     durations.sort((a, b) => a - b);
     const performance = stats.performance();
-    for (const [q, value] of [
-      [0.5, performance.p50_execution_time],
-      [0.95, performance.p95_execution_time],
-      [0.99, performance.p99_execution_time],
-    ] as const) {
-      const exact = exactQuantile(durations, q);
-      expect(Math.abs(value - exact) / exact).toBeLessThanOrEqual(0.01);
-    }
+    expectPercentiles(performance, durations, 0.01);
   });
 
   it.each([0.3, 1e-6, 0.010253, 12345.678, 7])(
@@ -238,21 +212,12 @@ describe('RoutineStats', () => {
       record(stats, 'completed', seconds);
       const sorted = [...durations].sort((a, b) => a - b);
       const performance = stats.performance();
-      for (const [q, key] of [
-        [0.5, 'p50_execution_time'],
-        [0.95, 'p95_execution_time'],
-        [0.99, 'p99_execution_time'],
-      ] as const) {
-        const exact = exactQuantile(sorted, q);
-        if (n <= EXACT_DURATIONS) {
-          expect(performance[key], `${key} of ${n}`).toBe(exact);
-        } else {
-          expect(
-            Math.abs(performance[key] - exact) / exact,
-            `${key} of ${n}`,
-          ).toBeLessThanOrEqual(0.01);
-        }
-      }
+      expectPercentiles(
+        performance,
+        sorted,
+        n <= EXACT_DURATIONS ? 0 : 0.01,
+        `of ${n}`,
+      );
       expect(performance.min_execution_time).toBe(sorted[0]);
       expect(performance.max_execution_time).toBe(sorted.at(-1));
     }

@@ -8,6 +8,7 @@ import type {
   ExecutionTracker,
   RoutinePerformance,
 } from '../../src/index.js';
+import { expectPercentiles } from '../support/percentiles.js';
 import type { OperationRunner } from './operations.js';
 
 /** Epoch microseconds of a timestamp in the tracker's own format. */
@@ -30,15 +31,6 @@ function expectClose(actual: number, expected: number): void {
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-/** numpy's default percentile: linear between the two closest ranks. */
-function percentile(sorted: readonly number[], q: number): number {
-  const rank = q * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.min(low + 1, sorted.length - 1);
-  const lowValue = sorted[low] ?? 0;
-  return lowValue + (rank - low) * ((sorted[high] ?? 0) - lowValue);
 }
 
 function checkRoutine(
@@ -76,14 +68,7 @@ function checkRoutine(
   expectClose(perf.avg_execution_time, sum(times) / times.length);
   // README: the percentiles are "within 1% relative error" past 64 timed
   // executions, and exact up to them.
-  for (const [q, value] of [
-    [0.5, perf.p50_execution_time],
-    [0.95, perf.p95_execution_time],
-    [0.99, perf.p99_execution_time],
-  ] as const) {
-    const exact = percentile(sorted, q);
-    expect(Math.abs(value - exact)).toBeLessThanOrEqual(0.01 * exact + 1e-12);
-  }
+  expectPercentiles(perf, sorted, 0.01);
 }
 
 /** Checks every figure the mirror gives; `runner` adds what the calls say. */
