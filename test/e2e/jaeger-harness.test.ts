@@ -2,7 +2,6 @@
 // OTLP/HTTP comes back from the query API, Jaeger listens on loopback only
 // and on the ports it was given, and stop() really closes them.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import {
   waitForTraces,
 } from '../support/jaeger.js';
 import type { JaegerInstance, JaegerListener } from '../support/jaeger.js';
+import { listeningSockets } from '../support/listening-sockets.js';
 
 // Starting Jaeger takes about a second; the margin is for a loaded machine.
 const testTimeoutMs = 60_000;
@@ -77,66 +77,6 @@ async function postTrace(
   });
   expect(response.status, await response.text()).toBe(200);
   return { traceId, spanId };
-}
-
-interface Socket {
-  address: string;
-  port: number;
-}
-
-function decodeAddress(hex: string): string {
-  // /proc/net prints each 32-bit word of the address in host (little-endian)
-  // order.
-  const words = hex.match(/.{8}/g) ?? [];
-  const bytes = words.flatMap((word) =>
-    (word.match(/../g) ?? []).reverse().map((byte) => parseInt(byte, 16)),
-  );
-  if (bytes.length === 4) {
-    return bytes.join('.');
-  }
-  const groups: string[] = [];
-  for (let i = 0; i < bytes.length; i += 2) {
-    groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
-  }
-  return groups.join(':');
-}
-
-// Every socket a process listens on, read from /proc: this catches a
-// listener that no config mentions, which probing known ports cannot.
-function listeningSockets(pid: number): Socket[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const match = /^socket:\[(\d+)\]$/.exec(
-        readlinkSync(`/proc/${pid}/fd/${fd}`),
-      );
-      if (match?.[1]) {
-        inodes.add(match[1]);
-      }
-    } catch {
-      // The descriptor closed while being listed.
-    }
-  }
-  const sockets: Socket[] = [];
-  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) {
-    const rows = readFileSync(`/proc/net/${table}`, 'utf8').trim().split('\n');
-    for (const row of rows.slice(1)) {
-      const [, local = '', remote = '', state, , , , , , inode = ''] = row
-        .trim()
-        .split(/\s+/);
-      const tcpListen = table.startsWith('tcp') && state === '0A';
-      // An unconnected UDP socket is one that waits for datagrams.
-      const udpBound = table.startsWith('udp') && /^[0:]+$/.test(remote);
-      if (inodes.has(inode) && (tcpListen || udpBound)) {
-        const [address = '', port = '0'] = local.split(':');
-        sockets.push({
-          address: decodeAddress(address),
-          port: parseInt(port, 16),
-        });
-      }
-    }
-  }
-  return sockets.sort((a, b) => a.port - b.port);
 }
 
 function acceptsConnections(port: number): Promise<boolean> {

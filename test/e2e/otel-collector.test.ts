@@ -4,7 +4,7 @@
 // by the tracker through the OpenTelemetry SDK, whole, to both of them.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,7 @@ import type {
   JaegerTag,
   JaegerTrace,
 } from '../support/jaeger.js';
+import { listeningSockets } from '../support/listening-sockets.js';
 
 // Three Jaegers start one after the other, about a second each; the margin
 // is for a loaded machine.
@@ -222,45 +223,6 @@ async function writeCollectorWrapper(
   return { wrapper, overlay };
 }
 
-// The TCP sockets a process listens on, from /proc, as `address:port`: this
-// catches a listener on a default address that no variable overrode.
-function listeningSockets(pid: number): string[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const match = /^socket:\[(\d+)\]$/.exec(
-        readlinkSync(`/proc/${pid}/fd/${fd}`),
-      );
-      if (match?.[1]) {
-        inodes.add(match[1]);
-      }
-    } catch {
-      // The descriptor closed while being listed.
-    }
-  }
-  const sockets: string[] = [];
-  for (const table of ['tcp', 'tcp6']) {
-    const rows = readFileSync(`/proc/net/${table}`, 'utf8').trim().split('\n');
-    for (const row of rows.slice(1)) {
-      const fields = row.trim().split(/\s+/);
-      const [address = '', port = '0'] = (fields[1] ?? '').split(':');
-      if (fields[3] === '0A' && inodes.has(fields[9] ?? '')) {
-        // IPv4 is one little-endian word; anything else is shown raw and
-        // fails the comparison, as it should.
-        const host =
-          address.length === 8
-            ? (address.match(/../g) ?? [])
-                .reverse()
-                .map((byte) => parseInt(byte, 16))
-                .join('.')
-            : `[${address}]`;
-        sockets.push(`${host}:${parseInt(port, 16)}`);
-      }
-    }
-  }
-  return sockets.sort();
-}
-
 /** A span reduced to what must survive the trip through the collector. */
 interface SpanFacts {
   spanId: string;
@@ -383,9 +345,10 @@ describe('otel-collector.yaml, run by Jaeger as the collector', () => {
           const expected = (
             ['otlpGrpc', 'otlpHttp', 'health', 'metrics'] as const
           ).map((listener) => `${LISTEN_HOST}:${collector.ports[listener]}`);
-          expect(listeningSockets(collector.pid), collector.logs()).toEqual(
-            expected.sort(),
+          const listening = listeningSockets(collector.pid).map(
+            (socket) => `${socket.address}:${socket.port}`,
           );
+          expect(listening.sort(), collector.logs()).toEqual(expected.sort());
         }
 
         // An application's SDK: spans go out over OTLP/HTTP in batches. The
