@@ -91,6 +91,29 @@ function runExecutions(
   }
 }
 
+/**
+ * Waits until the backend holds `produced` spans, each once, and the
+ * exporter has heard every answer: the backend counts a request before its
+ * answer reaches the exporter.
+ */
+async function expectAllDelivered(
+  handle: TracingHandle,
+  backend: FakeOtlpBackend,
+  produced: number,
+): Promise<void> {
+  await waitUntil('every span at the backend, and its answers back', () => {
+    return (
+      backend.acceptedSpans === produced && handle.stats.pendingSpans === 0
+    );
+  });
+  expect(handle.stats).toMatchObject({
+    exportedSpans: produced,
+    droppedSpans: 0,
+    pendingSpans: 0,
+  });
+  expect(backend.duplicateSpans).toBe(0);
+}
+
 function expectNoProcessErrors(): void {
   expect(processErrors.unhandledRejections).toEqual([]);
   expect(processErrors.uncaughtExceptions).toEqual([]);
@@ -301,16 +324,7 @@ describe('a backend that comes back', () => {
     runExecutions(tracker, 50);
     tracker.end();
     // No flush: the retry and the batch timer deliver on their own.
-    // The backend counts a request before its answer reaches the exporter.
-    await waitUntil('every span at the backend, and its answers back', () => {
-      return backend.acceptedSpans === 101 && handle.stats.pendingSpans === 0;
-    });
-    expect(handle.stats).toMatchObject({
-      exportedSpans: 101,
-      droppedSpans: 0,
-      pendingSpans: 0,
-    });
-    expect(backend.duplicateSpans).toBe(0);
+    await expectAllDelivered(handle, backend, 101);
     // The failed spans went first: the spans arrive in the order they ended.
     expect(backend.acceptedNames.at(-1)).toBe('flow back-after-503');
 
@@ -336,16 +350,7 @@ describe('a backend that comes back', () => {
     const backend = await backendOn(port);
     runExecutions(tracker, 50);
     tracker.end();
-    // The backend counts a request before its answer reaches the exporter.
-    await waitUntil('every span at the backend, and its answers back', () => {
-      return backend.acceptedSpans === 101 && handle.stats.pendingSpans === 0;
-    });
-    expect(handle.stats).toMatchObject({
-      exportedSpans: 101,
-      droppedSpans: 0,
-      pendingSpans: 0,
-    });
-    expect(backend.duplicateSpans).toBe(0);
+    await expectAllDelivered(handle, backend, 101);
     await handle.shutdown();
     expectNoProcessErrors();
   });
