@@ -12,8 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import type { PerformanceMetrics } from '../../src/index.js';
 import { ExecutionTracker } from '../../src/index.js';
-import { main } from '../../src/cli/main.js';
 import { routiluxDump } from '../support/routilux-vectors.js';
+import { runCli } from '../support/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
 afterAll(() => {
@@ -31,18 +31,7 @@ function vectorFile(name: string): string {
   return file(`${name}.json`, JSON.stringify(routiluxDump(name)));
 }
 
-async function run(
-  ...args: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    interactive: false,
-  });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('execution-tracker', () => {
   it('lists its commands with --help', async () => {

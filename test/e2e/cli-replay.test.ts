@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { SerializedTracker } from '../../src/index.js';
-import { main } from '../../src/cli/main.js';
 import { parseTimestamp } from '../../src/format/timestamps.js';
 import {
   startJaeger,
@@ -14,6 +13,7 @@ import {
   type JaegerInstance,
 } from '../support/jaeger.js';
 import { routiluxDump } from '../support/routilux-vectors.js';
+import { runCli } from '../support/run-cli.js';
 
 let jaeger: JaegerInstance;
 const dir = mkdtempSync(join(tmpdir(), 'replay-'));
@@ -37,20 +37,15 @@ async function replay(
   const data = routiluxDump(name);
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(data));
-  let out = '';
-  let err = '';
-  const code = await main(
-    [
-      'replay',
-      path,
-      '--endpoint',
-      `${jaeger.otlpHttpEndpoint}/v1/traces`,
-      '--service-name',
-      service,
-    ],
-    { out: (t) => (out += t), err: (t) => (err += t), interactive: false },
+  const result = await runCli(
+    'replay',
+    path,
+    '--endpoint',
+    `${jaeger.otlpHttpEndpoint}/v1/traces`,
+    '--service-name',
+    service,
   );
-  return { code, out, err, data };
+  return { ...result, data };
 }
 
 describe('execution-tracker replay, into a real Jaeger', () => {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../support/run-cli.js';
 
 export function scratch(prefix: string): {
   dir: string;
@@ -26,18 +26,8 @@ export function scratch(prefix: string): {
   };
 }
 
-export async function cli(
-  ...args: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (text) => (out += text),
-    err: (text) => (err += text),
-    interactive: false,
-  });
-  return { code, out, err };
-}
+/** The command line run in process; see {@link runCli}. */
+export const cli = runCli;
 
 /** An HTTP server on 127.0.0.1 answering every request with `status`. */
 export async function sink(status = 200): Promise<{
