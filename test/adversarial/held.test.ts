@@ -3,7 +3,7 @@
 import { context } from '@opentelemetry/api';
 import { isAttributeValue } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   ExecutionTracker,
@@ -13,16 +13,10 @@ import {
 import {
   createInMemoryTracing,
   dropEverything,
-  useAsyncContext,
+  useAsyncContextInThisFile,
 } from '../support/in-memory-tracing.js';
 
-let undoContext: () => void = () => undefined;
-beforeAll(() => {
-  undoContext = useAsyncContext();
-});
-afterAll(() => {
-  undoContext();
-});
+useAsyncContextInThisFile();
 
 function lcg(seed: number): () => number {
   let state = seed;

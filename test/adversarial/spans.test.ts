@@ -5,21 +5,15 @@ import vm from 'node:vm';
 
 import type { Span, Tracer } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
 import {
   createInMemoryTracing,
-  useAsyncContext,
+  useAsyncContextInThisFile,
 } from '../support/in-memory-tracing.js';
 
-let undoContext: () => void = () => undefined;
-beforeAll(() => {
-  undoContext = useAsyncContext();
-});
-afterAll(() => {
-  undoContext();
-});
+useAsyncContextInThisFile();
 
 function routineSpans(spans: ReadableSpan[], name: string): ReadableSpan[] {
   return spans.filter((span) => span.name === name);

@@ -3,7 +3,7 @@
 // tracker's mirror and from the spans of a real SDK.
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
   ERROR_EVENT,
@@ -25,16 +25,10 @@ import {
 import {
   createInMemoryTracing,
   parentId,
-  useAsyncContext,
+  useAsyncContextInThisFile,
 } from '../support/in-memory-tracing.js';
 
-let undoContext: () => void;
-beforeAll(() => {
-  undoContext = useAsyncContext();
-});
-afterAll(() => {
-  undoContext();
-});
+useAsyncContextInThisFile();
 
 /** A promise to settle from outside, to hold handlers open at will. */
 function deferred<T = void>(): {

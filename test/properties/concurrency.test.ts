@@ -7,21 +7,15 @@
 // else the root.
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ExecutionTracker, type ExecutionHandle } from '../../src/index.js';
-import { useAsyncContext } from '../support/in-memory-tracing.js';
+import { useAsyncContextInThisFile } from '../support/in-memory-tracing.js';
 import { SEED } from './arbitraries.js';
 import { checkTrace } from './span-checks.js';
 import { createTracing } from './tracing.js';
 
-let undoContext: () => void = () => undefined;
-beforeAll(() => {
-  undoContext = useAsyncContext();
-});
-afterAll(() => {
-  undoContext();
-});
+useAsyncContextInThisFile();
 
 interface Job {
   readonly tracker: number;

@@ -3,23 +3,17 @@
 // deserialize throw. Random sequences of every public call check it, and
 // check after each sequence that the mirror and the trace still add up.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
-import { useAsyncContext } from '../support/in-memory-tracing.js';
+import { useAsyncContextInThisFile } from '../support/in-memory-tracing.js';
 import { operations, SEED } from './arbitraries.js';
 import { checkMirror } from './mirror-checks.js';
 import { OperationRunner } from './operations.js';
 import { checkPayload, checkTrace, otlpPayload } from './span-checks.js';
 import { createTracing, watchComplaints } from './tracing.js';
 
-let undoContext: () => void = () => undefined;
-beforeAll(() => {
-  undoContext = useAsyncContext();
-});
-afterAll(() => {
-  undoContext();
-});
+useAsyncContextInThisFile();
 
 describe('any sequence of public calls', () => {
   it('never throws, and leaves the mirror and the trace consistent', async () => {

@@ -13,7 +13,7 @@ import {
   type ReadableSpan,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
 import { parseTimestamp } from '../../src/format/timestamps.js';
@@ -22,17 +22,11 @@ import {
   createInMemoryTracing,
   dropEverything,
   parentId,
-  useAsyncContext,
+  useAsyncContextInThisFile,
   type InMemoryTracing,
 } from '../support/in-memory-tracing.js';
 
-let restoreContext: () => void;
-beforeAll(() => {
-  restoreContext = useAsyncContext();
-});
-afterAll(() => {
-  restoreContext();
-});
+useAsyncContextInThisFile();
 
 function setUp(
   options: Partial<

@@ -8,6 +8,7 @@ import {
   type ReadableSpan,
   type Sampler,
 } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A real SDK tracer provider that keeps every finished span in memory. */
 export interface InMemoryTracing {
@@ -60,6 +61,20 @@ export function createInMemoryTracing(
 
 /** A sampler that drops every span. */
 export const dropEverything = (): Sampler => new AlwaysOffSampler();
+
+/**
+ * Installs an AsyncLocalStorage context manager before the tests of the
+ * calling file and removes it after them.
+ */
+export function useAsyncContextInThisFile(): void {
+  let undo: () => void = () => undefined;
+  beforeAll(() => {
+    undo = useAsyncContext();
+  });
+  afterAll(() => {
+    undo();
+  });
+}
 
 /**
  * Installs an AsyncLocalStorage context manager for the duration of a test
