@@ -14,6 +14,21 @@ import { fileURLToPath } from 'node:url';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
+ * How the browser is started headless here: no sandbox (tests run as
+ * root), no GPU, and none of the background traffic a first run makes, so
+ * that it reaches for nothing off the machine.
+ */
+export const HEADLESS_CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]);
+
+/**
  * Returns the browser's path, installing Debian's chromium first where it
  * is missing and that is possible.
  * @returns {string}

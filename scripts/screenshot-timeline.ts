@@ -20,9 +20,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 import { renderTimelineHtml } from '../src/cli/timeline/render-timeline.js';
+import { CHROMIUM_PATH, HEADLESS_CHROMIUM_ARGS } from './ensure-chromium.mjs';
 import { recordSampleRun } from '../test/cli/timeline/sample-run.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 
 const out = resolve(process.argv[2] ?? 'docs/timeline.png');
 
@@ -44,15 +45,7 @@ writeFileSync(
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: [...HEADLESS_CHROMIUM_ARGS],
 });
 try {
   const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });

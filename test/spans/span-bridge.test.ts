@@ -42,6 +42,18 @@ function setUp(
   return { tracing, tracker };
 }
 
+/** Two trackers, flows `one` and `two`, on one in-memory SDK. */
+function twoTrackers(): {
+  tracing: InMemoryTracing;
+  first: ExecutionTracker;
+  second: ExecutionTracker;
+} {
+  const tracing = createInMemoryTracing();
+  const tracker = (flowId: string): ExecutionTracker =>
+    new ExecutionTracker({ flowId, tracer: tracing.tracer });
+  return { tracing, first: tracker('one'), second: tracker('two') };
+}
+
 function isValidAttributeValue(value: AttributeValue | undefined): boolean {
   if (value === undefined) return false;
   const valid = (item: unknown): boolean =>
@@ -69,15 +81,7 @@ function expectValidAttributes(spans: readonly ReadableSpan[]): void {
 
 describe('the trace of a run', () => {
   it('is one trace per tracker with a root span named after the flow', () => {
-    const tracing = createInMemoryTracing();
-    const first = new ExecutionTracker({
-      flowId: 'one',
-      tracer: tracing.tracer,
-    });
-    const second = new ExecutionTracker({
-      flowId: 'two',
-      tracer: tracing.tracer,
-    });
+    const { tracing, first, second } = twoTrackers();
     for (const tracker of [first, second]) {
       tracker.recordRoutineStart('a');
       tracker.recordRoutineEnd('a');
@@ -206,15 +210,7 @@ describe('parent rules', () => {
   });
 
   it('ignores an active span of another tracker', () => {
-    const tracing = createInMemoryTracing();
-    const first = new ExecutionTracker({
-      flowId: 'one',
-      tracer: tracing.tracer,
-    });
-    const second = new ExecutionTracker({
-      flowId: 'two',
-      tracer: tracing.tracer,
-    });
+    const { tracing, first, second } = twoTrackers();
     first.trackRoutine('a', {}, () => {
       second.recordRoutineStart('b').end();
     });

@@ -75,7 +75,7 @@ describe('resolveOptions: defaults', () => {
     const tracer: Tracer = trace.getTracer('test');
     const pattern = /^x-/;
     const redactKeys = ['ssn', pattern];
-    const options = resolveOptions({
+    const given = {
       flowId: 'f',
       tracer,
       parentContext: ROOT_CONTEXT,
@@ -86,19 +86,10 @@ describe('resolveOptions: defaults', () => {
       captureEventData: false,
       redactKeys,
       maxAttributeLength: 7,
-    });
-    expect(options).toEqual({
-      flowId: 'f',
-      tracer,
-      parentContext: ROOT_CONTEXT,
-      maxExecutionsPerRoutine: 5,
-      maxEvents: 6,
-      captureParams: false,
-      captureResults: false,
-      captureEventData: false,
-      redactKeys: ['ssn', pattern],
-      maxAttributeLength: 7,
-    });
+    };
+    const options = resolveOptions(given);
+    // Every option as given, the list compared by its contents.
+    expect(options).toEqual({ ...given, redactKeys: ['ssn', pattern] });
     expect(options.tracer).toBe(tracer);
     // A copy: changing the caller's list later changes nothing.
     redactKeys.push('late');

@@ -24,6 +24,10 @@ import {
 } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import {
+  CHROMIUM_PATH,
+  HEADLESS_CHROMIUM_ARGS,
+} from '../../../scripts/ensure-chromium.mjs';
 import { renderTimelineHtml } from '../../../src/cli/timeline/render-timeline.js';
 import { parseTimestamp } from '../../../src/format/timestamps.js';
 import {
@@ -38,17 +42,8 @@ import {
   recordSampleRun,
 } from './sample-run.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const CHROMIUM_MISSING = `${CHROMIUM} is missing: the timeline browser tests need Debian's chromium package (apt-get install chromium)`;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The bar colours of the stylesheet, as the browser computes them. */
 const STATUS_COLOURS: Record<string, string> = {
@@ -273,7 +268,7 @@ beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'timeline-browser-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    args: [...HEADLESS_CHROMIUM_ARGS],
   });
 }, 60_000);
 
