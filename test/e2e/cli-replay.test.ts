@@ -2,26 +2,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import type { SerializedTracker } from '../../src/index.js';
 import { parseTimestamp } from '../../src/format/timestamps.js';
 import {
-  startJaeger,
   tagValue,
   waitForTrace,
-  type JaegerInstance,
+  useJaegerInThisFile,
 } from '../support/jaeger.js';
 import { routiluxDump } from '../support/routilux-vectors.js';
 import { runCli } from '../support/run-cli.js';
 
-let jaeger: JaegerInstance;
+const jaeger = useJaegerInThisFile();
 const dir = mkdtempSync(join(tmpdir(), 'replay-'));
-beforeAll(async () => {
-  jaeger = await startJaeger();
-});
-afterAll(async () => {
-  await jaeger.stop();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -41,7 +36,7 @@ async function replay(
     'replay',
     path,
     '--endpoint',
-    `${jaeger.otlpHttpEndpoint}/v1/traces`,
+    `${jaeger().otlpHttpEndpoint}/v1/traces`,
     '--service-name',
     service,
   );
@@ -61,7 +56,7 @@ describe('execution-tracker replay, into a real Jaeger', () => {
       'sent 4 spans (2 events, 0 incomplete executions) of flow f9',
     );
 
-    const trace = await waitForTrace(jaeger.queryUrl, traceId, { spans: 4 });
+    const trace = await waitForTrace(jaeger().queryUrl, traceId, { spans: 4 });
     const span = (name: string) =>
       trace.spans.find((s) => s.operationName === name);
     const transform = span('transform');
@@ -87,7 +82,7 @@ describe('execution-tracker replay, into a real Jaeger', () => {
     expect(code).toBe(0);
     expect(out).toContain('sent 2 spans (6 events, 1 incomplete executions)');
     const traceId = /trace id ([0-9a-f]{32})/.exec(out)?.[1] ?? '';
-    const trace = await waitForTrace(jaeger.queryUrl, traceId, { spans: 2 });
+    const trace = await waitForTrace(jaeger().queryUrl, traceId, { spans: 2 });
     const source = trace.spans.find((s) => s.operationName === 'source');
     expect(source && tagValue(source, 'flow.routine.incomplete')).toBe(true);
     const root = trace.spans.find(

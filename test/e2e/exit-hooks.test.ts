@@ -1,28 +1,21 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import {
-  startJaeger,
   tagValue,
   waitForTrace,
   waitForTraces,
-  type JaegerInstance,
   type JaegerTrace,
+  useJaegerInThisFile,
 } from '../support/jaeger.js';
 
 const CHILD = fileURLToPath(
   new URL('./children/unfinished-flow.ts', import.meta.url),
 );
 
-let jaeger: JaegerInstance;
-beforeAll(async () => {
-  jaeger = await startJaeger();
-});
-afterAll(async () => {
-  await jaeger.stop();
-});
+const jaeger = useJaegerInThisFile();
 
 interface ChildExit {
   code: number | null;
@@ -40,7 +33,7 @@ function runChild(
       ...process.env,
       OTEL_SERVICE_NAME: service,
       // A base URL: the helper appends /v1/traces.
-      OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: jaeger().otlpHttpEndpoint,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -60,10 +53,10 @@ function runChild(
 
 /** The service's one trace, once all three of its spans have arrived. */
 async function traceOf(service: string): Promise<JaegerTrace> {
-  const [found] = await waitForTraces(jaeger.queryUrl, service, {
+  const [found] = await waitForTraces(jaeger().queryUrl, service, {
     timeoutMs: 20_000,
   });
-  return waitForTrace(jaeger.queryUrl, found?.traceID ?? '', { spans: 3 });
+  return waitForTrace(jaeger().queryUrl, found?.traceID ?? '', { spans: 3 });
 }
 
 function expectWholeRunWithIncompleteSlow(

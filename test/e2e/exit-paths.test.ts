@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import {
   startFakeOtlpBackend,
@@ -10,12 +10,11 @@ import {
 } from '../support/fake-otlp-backend.js';
 import {
   getTrace,
-  startJaeger,
   tagValue,
   waitForTrace,
-  type JaegerInstance,
   type JaegerSpan,
   type JaegerTrace,
+  useJaegerInThisFile,
 } from '../support/jaeger.js';
 
 // SIGTERM mid-run and a script that ends with an execution still running
@@ -25,13 +24,7 @@ const CHILD = fileURLToPath(
   new URL('./children/exit-paths.ts', import.meta.url),
 );
 
-let jaeger: JaegerInstance;
-beforeAll(async () => {
-  jaeger = await startJaeger();
-});
-afterAll(async () => {
-  await jaeger.stop();
-});
+const jaeger = useJaegerInThisFile();
 
 const children: ChildProcess[] = [];
 const backends: FakeOtlpBackend[] = [];
@@ -69,7 +62,7 @@ function runChild(
     env: {
       ...inherited,
       OTEL_SERVICE_NAME: service,
-      OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpEndpoint,
+      OTEL_EXPORTER_OTLP_ENDPOINT: jaeger().otlpHttpEndpoint,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,7 +116,7 @@ describe('an uncaught exception in the host', () => {
   it('reaches Jaeger with the running execution marked incomplete, and the process still fails with it', async () => {
     const run = await runChild('uncaught-exception', 'e2e-exit-uncaught');
     expectReportedAsNodeDoes(run);
-    const trace = await waitForTrace(jaeger.queryUrl, run.traces[0] ?? '', {
+    const trace = await waitForTrace(jaeger().queryUrl, run.traces[0] ?? '', {
       spans: 3,
     });
     expectRunWithIncompleteSlow(trace, 'exit-uncaught-exception');
@@ -132,7 +125,7 @@ describe('an uncaught exception in the host', () => {
   it('is the same for a rejection nobody handles', async () => {
     const run = await runChild('unhandled-rejection', 'e2e-exit-rejection');
     expectReportedAsNodeDoes(run);
-    const trace = await waitForTrace(jaeger.queryUrl, run.traces[0] ?? '', {
+    const trace = await waitForTrace(jaeger().queryUrl, run.traces[0] ?? '', {
       spans: 3,
     });
     expectRunWithIncompleteSlow(trace, 'exit-unhandled-rejection');
@@ -165,7 +158,7 @@ describe('an uncaught exception in the host', () => {
     expect(run, run.stderr).toMatchObject({ code: 0, signal: null });
     expect(run.stdout).toContain('handled: the host failed mid-run');
     // The run went on: slow finished instead of being cut off.
-    const trace = await waitForTrace(jaeger.queryUrl, run.traces[0] ?? '', {
+    const trace = await waitForTrace(jaeger().queryUrl, run.traces[0] ?? '', {
       spans: 3,
     });
     const slow = span(trace, 'slow');
@@ -185,14 +178,14 @@ describe('process.exit() in the host', () => {
     const [flushed, cutOff] = run.traces;
 
     // The run flushed before process.exit() is there, whole.
-    const before = await waitForTrace(jaeger.queryUrl, flushed ?? '', {
+    const before = await waitForTrace(jaeger().queryUrl, flushed ?? '', {
       spans: 3,
     });
     expect(before.spans).toHaveLength(3);
     // The one still queued is not, and cannot arrive any more: the process
     // that held it is gone.
     expect(cutOff).toMatch(/^[0-9a-f]{32}$/);
-    expect(await getTrace(jaeger.queryUrl, cutOff ?? '')).toBeUndefined();
+    expect(await getTrace(jaeger().queryUrl, cutOff ?? '')).toBeUndefined();
     expect(run.stderr).toMatch(
       /exiting with 1 spans not delivered to http:\/\/127\.0\.0\.1:\d+\/v1\/traces: process\.exit\(\) leaves no time to send them/,
     );
@@ -203,7 +196,7 @@ describe('a script that simply finishes, without shutdown()', () => {
   it('delivers every span, over several requests', async () => {
     const run = await runChild('many', 'e2e-exit-many');
     expect(run, run.stderr).toMatchObject({ code: 0, signal: null });
-    const trace = await waitForTrace(jaeger.queryUrl, run.traces[0] ?? '', {
+    const trace = await waitForTrace(jaeger().queryUrl, run.traces[0] ?? '', {
       spans: 2001,
       timeoutMs: 20_000,
     });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
 import { setupTracing } from '../../src/setup/index.js';
@@ -11,22 +11,14 @@ import {
   tagValue,
   waitForTrace,
   waitForTraces,
-  type JaegerInstance,
   type JaegerSpan,
   type JaegerTrace,
+  useJaegerInThisFile,
 } from '../support/jaeger.js';
 
-let jaeger: JaegerInstance;
+const jaeger = useJaegerInThisFile();
 
-beforeAll(async () => {
-  jaeger = await startJaeger();
-});
-
-afterAll(async () => {
-  await jaeger.stop();
-});
-
-const tracesUrl = (): string => `${jaeger.otlpHttpEndpoint}/v1/traces`;
+const tracesUrl = (): string => `${jaeger().otlpHttpEndpoint}/v1/traces`;
 
 function spanNamed(trace: JaegerTrace, name: string): JaegerSpan {
   const found = trace.spans.filter((span) => span.operationName === name);
@@ -90,14 +82,14 @@ describe('a flow run exported to a real Jaeger', () => {
     await tracing.shutdown();
     expect(tracing.stats).toMatchObject({ exportedSpans: 6, droppedSpans: 0 });
 
-    const [found] = await waitForTraces(jaeger.queryUrl, 'e2e-orders');
-    trace = await waitForTrace(jaeger.queryUrl, found?.traceID ?? '', {
+    const [found] = await waitForTraces(jaeger().queryUrl, 'e2e-orders');
+    trace = await waitForTrace(jaeger().queryUrl, found?.traceID ?? '', {
       spans: 6,
     });
   });
 
   it('is one trace of the service, rooted in the flow span', async () => {
-    const traces = await getTraces(jaeger.queryUrl, 'e2e-orders');
+    const traces = await getTraces(jaeger().queryUrl, 'e2e-orders');
     expect(traces).toHaveLength(1);
     expect(trace.spans).toHaveLength(6);
     const root = spanNamed(trace, 'flow order-42');

@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { afterAll, beforeAll } from 'vitest';
+
 import { findBuiltJaeger } from '../../scripts/build-jaeger.mjs';
 
 /** The only address any test Jaeger listens on. */
@@ -486,6 +488,24 @@ export async function startJaeger(
 }
 
 /** A key-value pair on a span or process, as the query API returns it. */
+/**
+ * Starts a Jaeger before the tests of the calling file and stops it after
+ * them; the function returned gives the running instance.
+ */
+export function useJaegerInThisFile(): () => JaegerInstance {
+  let jaeger: JaegerInstance | undefined;
+  beforeAll(async () => {
+    jaeger = await startJaeger();
+  });
+  afterAll(async () => {
+    await jaeger?.stop();
+  });
+  return () => {
+    if (jaeger === undefined) throw new Error('Jaeger has not started');
+    return jaeger;
+  };
+}
+
 export interface JaegerTag {
   key: string;
   type: string;

@@ -2,15 +2,11 @@
 // literal) in params, results or event data: OTLP would send them as 64-bit
 // integers, which a backend refuses with the whole batch, so they must be
 // exported as text, live and in replay.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { ExecutionTracker } from '../../../src/index.js';
 import { createInMemoryTracing } from '../../support/in-memory-tracing.js';
-import {
-  startJaeger,
-  waitForTrace,
-  type JaegerInstance,
-} from '../../support/jaeger.js';
+import { waitForTrace, useJaegerInThisFile } from '../../support/jaeger.js';
 import { replayInto, scratch } from './helpers.js';
 
 const INT64_MAX = 2 ** 63;
@@ -57,12 +53,8 @@ describe('integers beyond int64 in recorded values', () => {
 
 describe('replay of a dump holding a large integer, into a real Jaeger', () => {
   const files = scratch('bigint');
-  let jaeger: JaegerInstance;
-  beforeAll(async () => {
-    jaeger = await startJaeger();
-  });
-  afterAll(async () => {
-    await jaeger.stop();
+  const jaeger = useJaegerInThisFile();
+  afterAll(() => {
     files.cleanup();
   });
 
@@ -87,13 +79,13 @@ describe('replay of a dump holding a large integer, into a real Jaeger', () => {
       }),
     );
     const { code, err, traceId } = await replayInto(
-      jaeger.otlpHttpEndpoint,
+      jaeger().otlpHttpEndpoint,
       path,
       'trial-bigint',
     );
     expect(err).toBe('');
     expect(code).toBe(0);
-    const trace = await waitForTrace(jaeger.queryUrl, traceId, { spans: 2 });
+    const trace = await waitForTrace(jaeger().queryUrl, traceId, { spans: 2 });
     expect(trace.spans).toHaveLength(2);
   }, 60_000);
 });
