@@ -1,4 +1,4 @@
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -7,6 +7,7 @@ import {
   QueueingExporter,
   type QueueingExporterOptions,
 } from '../../src/setup/queueing-exporter.js';
+import { spyOnDiag, type DiagSpy } from '../support/diag-spy.js';
 import { createInMemoryTracing } from '../support/in-memory-tracing.js';
 
 const DESTINATION = 'http://127.0.0.1:4318/v1/traces';
@@ -239,36 +240,11 @@ function expectAccounted(exporter: QueueingExporter, given: number): void {
   expect(exportedSpans + droppedSpans + pendingSpans).toBe(given);
 }
 
-interface DiagRecord {
-  readonly warnings: string[];
-  readonly infos: string[];
-  readonly errors: string[];
-}
-
-/** A diag logger that records warnings, infos and errors. */
-function recordDiag(): DiagRecord {
-  const record: DiagRecord = { warnings: [], infos: [], errors: [] };
-  const join = (message: string, args: unknown[]): string =>
-    [message, ...args.map(String)].join(' ');
-  const logger: DiagLogger = {
-    error: (message, ...args) => record.errors.push(join(message, args)),
-    warn: (message, ...args) => record.warnings.push(join(message, args)),
-    info: (message, ...args) => record.infos.push(join(message, args)),
-    debug: () => undefined,
-    verbose: () => undefined,
-  };
-  diag.setLogger(logger, {
-    logLevel: DiagLogLevel.ALL,
-    suppressOverrideMessage: true,
-  });
-  return record;
-}
-
-let logged: DiagRecord;
+let logged: DiagSpy;
 
 beforeEach(() => {
   vi.useFakeTimers();
-  logged = recordDiag();
+  logged = spyOnDiag(DiagLogLevel.INFO);
 });
 
 afterEach(() => {
@@ -789,7 +765,7 @@ describe('QueueingExporter: logging', () => {
     inner.behaviour = 'succeed';
     give(exporter, makeSpans('a', 50));
     await exporter.forceFlush();
-    expect(logged).toEqual({ warnings: [], infos: [], errors: [] });
+    expect(logged).toMatchObject({ warnings: [], infos: [], errors: [] });
   });
 
   it('warns again for the first failure of a later outage', async () => {
