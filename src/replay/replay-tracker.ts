@@ -100,10 +100,13 @@ export function replayTracker(
         record.params,
         action.micros,
       );
-      spans.set(record, span);
-      const list = running.get(record.routineId) ?? [];
-      list.push({ record, span });
-      running.set(record.routineId, list);
+      // No span comes back from a tracer of no SDK: nothing to end.
+      if (span !== undefined) {
+        spans.set(record, span);
+        const list = running.get(record.routineId) ?? [];
+        list.push({ record, span });
+        running.set(record.routineId, list);
+      }
     } else if (action.kind === 'end') {
       const { record } = action;
       const span = spans.get(record);

@@ -77,6 +77,8 @@ export class RoutineSpan implements ConversionTally {
   dropped = 0;
   /** What the bridge's user keeps with the span: its execution. */
   execution: unknown = undefined;
+  /** Whether the span is the API's span of no trace (no SDK registered). */
+  ofNoTrace = false;
   // The context that makes this span the parent, for the active context
   // it was made in: children of one parent usually start in the same one.
   private _childContext: Context | undefined = undefined;
@@ -121,12 +123,16 @@ export class SpanBridge {
    * Starts the span of one execution. Its parent is the active span if it
    * is one of this run's (nesting); else the span that emitted the latest
    * event sent to this routine (causality); else the root.
+   *
+   * @returns undefined when the tracer gave the API's span of no trace
+   *   (no SDK registered): there is nothing to end, parent or tag, and
+   *   an application without OpenTelemetry pays for no bookkeeping
    */
   startRoutine(
     routineId: string,
     params: unknown,
     micros: number,
-  ): RoutineSpan {
+  ): RoutineSpan | undefined {
     const root = this._rootAt(micros);
     const base = context.active();
     const active = trace.getSpan(base);
@@ -154,6 +160,7 @@ export class SpanBridge {
           base
         : parent.contextIn(base),
     );
+    if (isSpanOfNoTrace(span)) return undefined;
     const routineSpan = new RoutineSpan(span, this);
     TAGGED.set(span, routineSpan);
     if (this._options.captureParams) {
@@ -247,6 +254,9 @@ export class SpanBridge {
     micros: number,
   ): void {
     const root = this._rootAt(micros);
+    // Without an SDK every span is the span of no trace: no parent to
+    // remember, no span to add the event to.
+    if (source === undefined && root.ofNoTrace) return;
     const sender = source ?? root;
     if (targetRoutineId !== null) this._noteCause(targetRoutineId, sender);
 
@@ -343,6 +353,7 @@ export class SpanBridge {
       parentContext ?? context.active(),
     );
     const root = new RoutineSpan(span, this);
+    root.ofNoTrace = isSpanOfNoTrace(span);
     TAGGED.set(span, root);
     this._root = root;
     // A run that was ended before its first record still gets a whole
@@ -350,6 +361,26 @@ export class SpanBridge {
     if (this._ended) span.end(toHrTime(micros));
     return root;
   }
+}
+
+/**
+ * The class of the API's own non-recording span, what a tracer with no SDK
+ * behind it returns; learnt from the API, which does not export it.
+ */
+const NON_RECORDING_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
+  .constructor as abstract new (...args: never[]) => Span;
+
+/**
+ * Whether `span` is the API's span of no trace: recording nothing, with
+ * the invalid span context, and of the API's own class, whose methods do
+ * nothing (a tracer's own span class might still want its end()).
+ */
+function isSpanOfNoTrace(span: Span): boolean {
+  return (
+    span instanceof NON_RECORDING_SPAN &&
+    span.spanContext() === INVALID_SPAN_CONTEXT &&
+    !span.isRecording()
+  );
 }
 
 function writeTally(attributes: Attributes, tally: ConversionTally): void {

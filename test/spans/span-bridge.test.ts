@@ -1,11 +1,14 @@
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
   SpanStatusCode,
   trace,
   TraceFlags,
   type Attributes,
   type AttributeValue,
+  type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { hrTimeToMicroseconds, suppressTracing } from '@opentelemetry/core';
 import {
@@ -17,6 +20,8 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
 import { parseTimestamp } from '../../src/format/timestamps.js';
+import { KeyRedactor } from '../../src/spans/redaction.js';
+import { SpanBridge } from '../../src/spans/span-bridge.js';
 import { spyOnDiag } from '../support/diag-spy.js';
 import {
   createInMemoryTracing,
@@ -755,5 +760,64 @@ describe('a failure without an error', () => {
     const span = tracing.span('a');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR });
     expect(span.events).toEqual([]);
+  });
+});
+
+describe('a tracer with no SDK behind it', () => {
+  function bridgeOver(tracer: Tracer): SpanBridge {
+    return new SpanBridge({
+      tracer,
+      flowId: 'orders',
+      parentContext: undefined,
+      captureParams: true,
+      captureResults: true,
+      captureEventData: true,
+      limits: { maxAttributeLength: 100, redactor: new KeyRedactor([]) },
+    });
+  }
+
+  it('gives no routine span to keep, and the tracker still records everything', () => {
+    // No test of this file registers a global SDK.
+    const noSdk = trace.getTracer('no-sdk');
+    expect(bridgeOver(noSdk).startRoutine('a', {}, 1)).toBeUndefined();
+
+    const tracker = new ExecutionTracker({ flowId: 'orders', tracer: noSdk });
+    const execution = tracker.recordRoutineStart('a', { n: 1 });
+    execution.recordEvent('out', 'b', { rows: 2 });
+    execution.end('completed', 3);
+    tracker.recordRoutineStart('b').end('failed');
+    expect(execution.spanContext).toBe(INVALID_SPAN_CONTEXT);
+    expect(tracker.eventFlow).toHaveLength(1);
+    expect(tracker.getRoutinePerformance('a')?.completed).toBe(1);
+    expect(tracker.getRoutinePerformance('b')?.failed).toBe(1);
+    tracker.end();
+  });
+
+  it("keeps and ends a tracer's own span of no trace, which may want its end()", () => {
+    const ended: string[] = [];
+    class OwnSpan implements Span {
+      constructor(private readonly _name: string) {}
+      spanContext = () => INVALID_SPAN_CONTEXT;
+      setAttribute = () => this;
+      setAttributes = () => this;
+      addEvent = () => this;
+      addLink = () => this;
+      addLinks = () => this;
+      setStatus = () => this;
+      updateName = () => this;
+      end = () => {
+        ended.push(this._name);
+      };
+      isRecording = () => false;
+      recordException = () => undefined;
+    }
+    const tracer = {
+      startSpan: (name: string) => new OwnSpan(name),
+    } as unknown as Tracer;
+    const bridge = bridgeOver(tracer);
+    const span = bridge.startRoutine('a', {}, 1);
+    expect(span).toBeDefined();
+    if (span) bridge.endRoutine(span, 'completed', undefined, undefined, 2);
+    expect(ended).toEqual(['a']);
   });
 });
