@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
+import { createInMemoryTracing } from '../support/in-memory-tracing.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -73,7 +74,12 @@ describe('the clock', () => {
 
 describe('memory stays bounded', () => {
   it('events to ever new target ids do not keep a span reference per target', () => {
-    const tracker = new ExecutionTracker({ flowId: 'causes', maxEvents: 10 });
+    // A recording SDK: without one there are no spans to remember.
+    const tracker = new ExecutionTracker({
+      flowId: 'causes',
+      maxEvents: 10,
+      tracer: createInMemoryTracing().tracer,
+    });
     tracker.recordRoutineStart('dispatcher');
     for (let i = 0; i < 20_000; i++) {
       tracker.recordEvent('dispatcher', 'job', `job-${i}`, {});
