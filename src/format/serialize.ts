@@ -1,5 +1,6 @@
 import { setOwn } from '../internal/values.js';
 import type { Mirror } from '../mirror/mirror.js';
+import type { StoredExecution } from '../mirror/stored.js';
 import type { ExecutionRecord, SerializedTracker } from '../records.js';
 import { toJsonValue } from './json-value.js';
 import { toEventRecord, toExecutionRecord } from './records.js';
@@ -8,7 +9,9 @@ import { toEventRecord, toExecutionRecord } from './records.js';
  * The mirror as routilux's serialization format, JSON-ready whatever the
  * engine put in params, results and event data.
  */
-export function serializeMirror(mirror: Mirror): SerializedTracker {
+export function serializeMirror<R extends StoredExecution>(
+  mirror: Mirror<R>,
+): SerializedTracker {
   const routineExecutions: Record<string, ExecutionRecord[]> = {};
   for (const routineId of mirror.routineIds()) {
     const records = mirror

@@ -1,7 +1,7 @@
 /** A node of {@link RunningList}: the links live on the item itself. */
-export interface RunningNode<T> {
-  previousRunning: T | undefined;
-  nextRunning: T | undefined;
+export interface RunningNode {
+  previousRunning: RunningNode | undefined;
+  nextRunning: RunningNode | undefined;
 }
 
 /**
@@ -9,9 +9,10 @@ export interface RunningNode<T> {
  * threaded through the items themselves, so that appending, finding the
  * oldest or newest and removing any one are all O(1) pointer updates, with
  * no hashing and no allocation, however many run at once. An item is in
- * at most one list at a time.
+ * at most one list at a time, and a list holds items of one type only, so
+ * that its links lead to items of that type.
  */
-export class RunningList<T extends RunningNode<T>> implements Iterable<T> {
+export class RunningList<T extends RunningNode> implements Iterable<T> {
   private _oldest: T | undefined;
   private _newest: T | undefined;
   private _size = 0;
@@ -43,11 +44,12 @@ export class RunningList<T extends RunningNode<T>> implements Iterable<T> {
 
   /** Removes an item that is in this list, wherever it is. */
   remove(item: T): void {
-    const { previousRunning, nextRunning } = item;
-    if (previousRunning === undefined) this._oldest = nextRunning;
-    else previousRunning.nextRunning = nextRunning;
-    if (nextRunning === undefined) this._newest = previousRunning;
-    else nextRunning.previousRunning = previousRunning;
+    const previous = item.previousRunning as T | undefined;
+    const next = item.nextRunning as T | undefined;
+    if (previous === undefined) this._oldest = next;
+    else previous.nextRunning = next;
+    if (next === undefined) this._newest = previous;
+    else next.previousRunning = previous;
     item.previousRunning = undefined;
     item.nextRunning = undefined;
     this._size--;
@@ -57,7 +59,7 @@ export class RunningList<T extends RunningNode<T>> implements Iterable<T> {
   *[Symbol.iterator](): Iterator<T> {
     let item = this._oldest;
     while (item !== undefined) {
-      const next: T | undefined = item.nextRunning;
+      const next = item.nextRunning as T | undefined;
       yield item;
       item = next;
     }

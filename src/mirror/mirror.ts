@@ -20,13 +20,27 @@ export interface MirrorLimits {
 }
 
 /**
+ * Makes the record of a running execution: what a mirror's user keeps of
+ * an execution (the tracker's handle) can be the record itself.
+ */
+export type RecordFactory<R extends StoredExecution> = (
+  seq: number,
+  routineId: string,
+  startMicros: number,
+  params: Record<string, unknown>,
+  store: RoutineStore<R>,
+) => R;
+
+/**
  * The in-process record of a flow run: bounded stores of execution and
  * event records, and aggregates that stay exact over everything ever
  * recorded. It knows nothing of spans, so sampling and export faults cannot
  * change what it answers.
+ *
+ * @template R the records of running executions, made by the factory
  */
-export class Mirror {
-  private readonly _routines = new Map<string, RoutineStore>();
+export class Mirror<R extends StoredExecution = StoredExecution> {
+  private readonly _routines = new Map<string, RoutineStore<R>>();
   private readonly _events: EventLog;
   private _totalEvents = 0;
   private _droppedEvents = 0;
@@ -41,6 +55,9 @@ export class Mirror {
   constructor(
     readonly flowId: string,
     private readonly _limits: MirrorLimits,
+    // Plain records unless told otherwise; a caller that names another
+    // record type passes the factory that makes it.
+    private readonly _makeRecord: RecordFactory<R> = plainRecord as never,
   ) {
     this._events = new EventLog(_limits.maxEvents);
   }
@@ -55,16 +72,17 @@ export class Mirror {
     routineId: string,
     params: Record<string, unknown>,
     micros: number,
-    store: RoutineStore = this.storeOf(routineId),
-  ): StoredExecution {
-    const execution = new StoredExecution(
+    store: RoutineStore<R> = this.storeOf(routineId),
+  ): R {
+    const execution = this._makeRecord(
       this._seq++,
       routineId,
       micros,
       params,
+      store,
     );
-    this._noteStart(micros);
-    store.add(execution);
+    if (micros < this._firstStartMicros) this._firstStartMicros = micros;
+    store.addRunning(execution);
     return execution;
   }
 
@@ -73,12 +91,12 @@ export class Mirror {
    * stamps, which come from a clock that never steps backwards.
    */
   end(
-    execution: StoredExecution,
+    execution: R,
     status: string,
     result: unknown,
     error: string | undefined,
     micros: number,
-    store: RoutineStore = this.storeOf(execution.routineId),
+    store: RoutineStore<R> = this.storeOf(execution.routineId),
   ): void {
     const previousStatus = execution.status;
     execution.status = status;
@@ -87,19 +105,35 @@ export class Mirror {
     if (error !== undefined) execution.error = error;
     execution.executionTime = Math.max(0, micros - execution.startMicros) / 1e6;
 
-    this._noteEnd(micros);
+    if (micros > this._lastEndMicros) this._lastEndMicros = micros;
     store.markEnded(execution, previousStatus);
   }
 
   /**
    * Stores a record that arrives whole, as from a serialized tracker, under
-   * `routineId`.
+   * `routineId`. One that is still running becomes a record of the
+   * factory's, so that it can be ended like any other.
    */
   load(routineId: string, execution: StoredExecution): void {
     this._seq = Math.max(this._seq, execution.seq + 1);
     this._noteStart(execution.startMicros);
-    if (execution.endMicros !== undefined) this._noteEnd(execution.endMicros);
-    this.storeOf(routineId).add(execution);
+    const store = this.storeOf(routineId);
+    if (execution.ended) {
+      if (execution.endMicros !== undefined) this._noteEnd(execution.endMicros);
+      store.addFinished(execution);
+      return;
+    }
+    const running = this._makeRecord(
+      execution.seq,
+      routineId,
+      execution.startMicros,
+      execution.params,
+      store,
+    );
+    running.result = execution.result;
+    running.error = execution.error;
+    running.executionTime = execution.executionTime;
+    store.addRunning(running);
   }
 
   /** Appends an event and applies the event bound. */
@@ -224,13 +258,26 @@ export class Mirror {
   }
 
   /** The store of one routine, made on first use. */
-  storeOf(routineId: string): RoutineStore {
+  storeOf(routineId: string): RoutineStore<R> {
     let store = this._routines.get(routineId);
     if (store === undefined) {
-      store = new RoutineStore(this._limits.maxExecutionsPerRoutine, routineId);
+      store = new RoutineStore<R>(
+        this._limits.maxExecutionsPerRoutine,
+        routineId,
+      );
       this._routines.set(routineId, store);
     }
     return store;
+  }
+
+  /** The store of one routine, if it has ever been recorded. */
+  findStore(routineId: string): RoutineStore<R> | undefined {
+    return this._routines.get(routineId);
+  }
+
+  /** Every routine's store, in first-seen order. */
+  stores(): IterableIterator<RoutineStore<R>> {
+    return this._routines.values();
   }
 
   private _noteStart(micros: number): void {
@@ -240,4 +287,13 @@ export class Mirror {
   private _noteEnd(micros: number): void {
     if (micros > this._lastEndMicros) this._lastEndMicros = micros;
   }
+}
+
+function plainRecord(
+  seq: number,
+  routineId: string,
+  startMicros: number,
+  params: Record<string, unknown>,
+): StoredExecution {
+  return new StoredExecution(seq, routineId, startMicros, params);
 }

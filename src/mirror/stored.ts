@@ -7,7 +7,7 @@
 import type { RunningNode } from '../internal/running-list.js';
 
 /** One execution as the mirror holds it. */
-export class StoredExecution implements RunningNode<StoredExecution> {
+export class StoredExecution implements RunningNode {
   /** `running` until the execution ends. */
   status = 'running';
   /** End time in epoch microseconds, once ended. */
@@ -25,8 +25,8 @@ export class StoredExecution implements RunningNode<StoredExecution> {
    */
   retained = true;
   /** Links in its routine's list of running records, while it runs. */
-  previousRunning: StoredExecution | undefined = undefined;
-  nextRunning: StoredExecution | undefined = undefined;
+  previousRunning: RunningNode | undefined = undefined;
+  nextRunning: RunningNode | undefined = undefined;
 
   constructor(
     /** Start order within the tracker, to list records as they started. */

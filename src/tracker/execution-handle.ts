@@ -9,11 +9,10 @@ import {
 import { toExecutionRecord } from '../format/records.js';
 import { snapshot } from '../format/snapshot.js';
 import { OnceLogger } from '../internal/diag.js';
-import type { StoredExecution } from '../mirror/stored.js';
+import type { RoutineStore } from '../mirror/routine-store.js';
+import { StoredExecution } from '../mirror/stored.js';
 import type { ExecutionRecord, ExecutionStatus } from '../records.js';
-import type { RunningNode } from '../internal/running-list.js';
 import type { RoutineSpan } from '../spans/span-bridge.js';
-import type { RoutineSlot } from './routine-slot.js';
 
 /**
  * One execution of a routine, as returned by
@@ -82,29 +81,31 @@ export interface ExecutionOwner {
   ): void;
 }
 
-/** The handle of an execution that is in a tracker's mirror. */
+/**
+ * The handle of an execution that is in a tracker's mirror, and the
+ * mirror's record of it while it runs: one object per execution.
+ */
 export class TrackedExecution
-  implements ExecutionHandle, RunningNode<TrackedExecution>
+  extends StoredExecution
+  implements ExecutionHandle
 {
-  previousRunning: TrackedExecution | undefined = undefined;
-  nextRunning: TrackedExecution | undefined = undefined;
+  /** The span, unless the tracer failed, made none, or the record was loaded. */
+  routineSpan: RoutineSpan | undefined = undefined;
 
   constructor(
     private readonly _owner: ExecutionOwner,
-    /** The mirror's record. */
-    readonly stored: StoredExecution,
-    /** The span, unless the tracer failed or the record was loaded. */
-    readonly routineSpan: RoutineSpan | undefined,
-    /** Its routine's store and running list. */
-    readonly slot: RoutineSlot,
-  ) {}
-
-  get routineId(): string {
-    return this.stored.routineId;
+    seq: number,
+    routineId: string,
+    startMicros: number,
+    params: Record<string, unknown>,
+    /** Its routine's store, which ends it without a lookup. */
+    readonly store: RoutineStore<TrackedExecution>,
+  ) {
+    super(seq, routineId, startMicros, params);
   }
 
   get record(): ExecutionRecord {
-    return toExecutionRecord(this.stored, snapshot);
+    return toExecutionRecord(this, snapshot);
   }
 
   get spanContext(): SpanContext {
@@ -116,10 +117,6 @@ export class TrackedExecution
     return this.routineSpan === undefined
       ? active
       : trace.setSpan(active, this.routineSpan.span);
-  }
-
-  get ended(): boolean {
-    return this.stored.ended;
   }
 
   recordEvent(

@@ -23,7 +23,7 @@ import type {
   SerializedTracker,
 } from '../records.js';
 import { KeyRedactor } from '../spans/redaction.js';
-import { SpanBridge, type RoutineSpan } from '../spans/span-bridge.js';
+import { SpanBridge } from '../spans/span-bridge.js';
 import { AnchoredClock } from './clock.js';
 import {
   DetachedExecution,
@@ -37,7 +37,6 @@ import {
   type ResolvedOptions,
 } from './options.js';
 import { registerOpenTracker, unregisterOpenTracker } from './open-trackers.js';
-import { RoutineSlot } from './routine-slot.js';
 
 /**
  * Tracks one flow run: what ran, how long it took, what failed and what
@@ -64,10 +63,9 @@ export class ExecutionTracker implements ExecutionOwner {
   /** The flow run's id. */
   readonly flowId: string;
 
-  private readonly _mirror: Mirror;
+  private readonly _mirror: Mirror<TrackedExecution>;
   private readonly _spans: SpanBridge;
   private readonly _clock = new AnchoredClock();
-  private readonly _slots = new Map<string, RoutineSlot>();
   private readonly _once = new OnceLogger();
   private _registered = false;
   private _ended = false;
@@ -86,7 +84,12 @@ export class ExecutionTracker implements ExecutionOwner {
     }
     const options: ResolvedOptions = resolveOptions(flowIdOrOptions);
     this.flowId = options.flowId;
-    this._mirror = new Mirror(options.flowId, options);
+    this._mirror = new Mirror<TrackedExecution>(
+      options.flowId,
+      options,
+      (seq, routineId, startMicros, params, store) =>
+        new TrackedExecution(this, seq, routineId, startMicros, params, store),
+    );
     this._spans = new SpanBridge({
       tracer: options.tracer,
       flowId: options.flowId,
@@ -163,17 +166,16 @@ export class ExecutionTracker implements ExecutionOwner {
 
       this._noteOpenSpans();
       const values = this._asRecord(params, 'params');
-      const slot = this._slotOf(id);
-      const stored = this._mirror.start(id, values, micros, slot.store);
-      let routineSpan: RoutineSpan | undefined;
+      const execution = this._mirror.start(id, values, micros);
       try {
-        routineSpan = this._spans.startRoutine(id, values, micros);
+        const routineSpan = this._spans.startRoutine(id, values, micros);
+        if (routineSpan !== undefined) {
+          execution.routineSpan = routineSpan;
+          routineSpan.execution = execution;
+        }
       } catch (error) {
         this._spanFailure(error);
       }
-      const execution = new TrackedExecution(this, stored, routineSpan, slot);
-      slot.running.append(execution);
-      if (routineSpan !== undefined) routineSpan.execution = execution;
       return execution;
     } catch (error) {
       this._internalError(error);
@@ -201,7 +203,7 @@ export class ExecutionTracker implements ExecutionOwner {
     try {
       const id = this._checkId(routineId, 'recordRoutineEnd');
       if (id === undefined) return;
-      const execution = this._slots.get(id)?.running.newest;
+      const execution = this._mirror.findStore(id)?.running.newest;
       if (execution === undefined) {
         this._once.warn(
           'end-not-running',
@@ -340,8 +342,8 @@ export class ExecutionTracker implements ExecutionOwner {
       // Again on a later call: executions started after the first end()
       // have spans of their own, which this ends in the same way.
       const micros = this._clock.nowMicros();
-      for (const slot of this._slots.values()) {
-        for (const execution of slot.running) {
+      for (const store of this._mirror.stores()) {
+        for (const execution of store.running) {
           const { routineSpan } = execution;
           if (routineSpan === undefined || routineSpan.ended) continue;
           this._guard(() => {
@@ -455,7 +457,7 @@ export class ExecutionTracker implements ExecutionOwner {
     error: unknown,
   ): void {
     try {
-      if (execution.stored.ended) {
+      if (execution.ended) {
         this._once.warn(
           'ended-twice',
           `an execution of ${JSON.stringify(execution.routineId)} was ended twice; the second end was ignored`,
@@ -465,16 +467,15 @@ export class ExecutionTracker implements ExecutionOwner {
 
       const micros = this._clock.nowMicros();
       const finalStatus = this._checkStatus(status);
-      const { slot, routineSpan } = execution;
+      const { routineSpan } = execution;
       this._mirror.end(
-        execution.stored,
+        execution,
         finalStatus,
         result,
         errorMessage(error),
         micros,
-        slot.store,
+        execution.store,
       );
-      slot.running.remove(execution);
 
       if (routineSpan === undefined) {
         if (this._ended) this._releaseIfDone();
@@ -553,7 +554,7 @@ export class ExecutionTracker implements ExecutionOwner {
     ) {
       return current;
     }
-    return this._slots.get(source)?.running.newest;
+    return this._mirror.findStore(source)?.running.newest;
   }
 
   /**
@@ -572,15 +573,7 @@ export class ExecutionTracker implements ExecutionOwner {
 
   private _load(parsed: ReturnType<typeof parseSerializedTracker>): void {
     for (const [routineId, records] of parsed.routines) {
-      for (const stored of records) {
-        this._mirror.load(routineId, stored);
-        if (!stored.ended) {
-          const slot = this._slotOf(routineId);
-          slot.running.append(
-            new TrackedExecution(this, stored, undefined, slot),
-          );
-        }
-      }
+      for (const stored of records) this._mirror.load(routineId, stored);
     }
     for (const event of parsed.events) this._mirror.addEvent(event);
     this._mirror.noteDroppedBefore(
@@ -606,22 +599,13 @@ export class ExecutionTracker implements ExecutionOwner {
    */
   private _releaseIfDone(): void {
     if (!this._ended || !this._registered) return;
-    for (const slot of this._slots.values()) {
-      for (const execution of slot.running) {
+    for (const store of this._mirror.stores()) {
+      for (const execution of store.running) {
         if (execution.routineSpan?.ended === false) return;
       }
     }
     this._registered = false;
     unregisterOpenTracker(this);
-  }
-
-  private _slotOf(routineId: string): RoutineSlot {
-    let slot = this._slots.get(routineId);
-    if (slot === undefined) {
-      slot = new RoutineSlot(this._mirror.storeOf(routineId));
-      this._slots.set(routineId, slot);
-    }
-    return slot;
   }
 
   /**

@@ -5,7 +5,7 @@ import {
   type RunningNode,
 } from '../../src/internal/running-list.js';
 
-class Item implements RunningNode<Item> {
+class Item implements RunningNode {
   previousRunning: Item | undefined = undefined;
   nextRunning: Item | undefined = undefined;
   constructor(readonly id: number) {}
