@@ -47,28 +47,126 @@ export function addValueAttributes(
   limits: AttributeLimits,
   tally: ConversionTally,
 ): void {
-  new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
+  if (typeof value === 'object' && value !== null) {
+    addRecordAttributes(out, prefix, value, limits, tally);
+  } else {
+    new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
+  }
+}
+
+/**
+ * {@link addValueAttributes} for an object. Params, results and event data
+ * are nearly always plain objects: their keys holding strings, numbers and
+ * booleans are written here, with no flattener and no list of ancestors,
+ * and a flattener is made only for a child that needs one. The attributes
+ * are the same either way.
+ */
+function addRecordAttributes(
+  out: Attributes,
+  prefix: string,
+  value: object,
+  limits: AttributeLimits,
+  tally: ConversionTally,
+): void {
+  let keys: string[];
+  try {
+    if (
+      Array.isArray(value) ||
+      Object.getPrototypeOf(value) !== Object.prototype
+    ) {
+      new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
+      return;
+    }
+    keys = Object.keys(value);
+  } catch {
+    // A revoked Proxy, or one whose getPrototypeOf or ownKeys trap throws.
+    tally.dropped++;
+    return;
+  }
+
+  const max = limits.maxAttributeLength;
+  const known = childKeysOf(prefix);
+  let written = 0;
+  let flattener: Flattener | undefined;
+  for (const name of keys) {
+    if (written >= MAX_ATTRIBUTES_PER_VALUE) {
+      tally.dropped++;
+      continue;
+    }
+    const cutName = name.length <= max ? name : cutCounted(name, max, tally);
+    const childKey = dottedKey(known, prefix, cutName);
+    let child: unknown;
+    if (limits.redactor.isSecret(name)) {
+      child = REDACTED;
+    } else {
+      try {
+        child = (value as Record<string, unknown>)[name];
+      } catch {
+        // A getter or Proxy trap that throws.
+        tally.dropped++;
+        continue;
+      }
+    }
+    switch (typeof child) {
+      case 'undefined':
+        continue;
+      case 'string':
+        out[childKey] =
+          child.length <= max ? child : cutCounted(child, max, tally);
+        written++;
+        continue;
+      case 'boolean':
+        out[childKey] = child;
+        written++;
+        continue;
+      case 'number':
+        if (isExportableNumber(child)) {
+          out[childKey] = child;
+          written++;
+          continue;
+        }
+        break;
+      case 'object':
+        if (child === null) continue;
+        break;
+    }
+    flattener ??= new Flattener(out, limits, tally, prefix.length, value);
+    flattener.written = written;
+    flattener.write(childKey, child, 1);
+    written = flattener.written;
+  }
+}
+
+/** `text` cut to `max`, counted as cut. */
+function cutCounted(text: string, max: number, tally: ConversionTally): string {
+  tally.truncated++;
+  return cutString(text, max);
 }
 
 class Flattener {
-  private _written = 0;
+  /** Attributes written so far, out of MAX_ATTRIBUTES_PER_VALUE. */
+  written = 0;
   // The objects on the path from the top value to the one being written,
   // never more than MAX_FLATTEN_DEPTH + 1: meeting one again means a
   // cycle. At that size an array beats a Set, and it gives the caller's
   // objects no identity hash.
-  private readonly _ancestors: object[] = [];
+  private readonly _ancestors: object[];
   // Values that JSON text may visit, over the whole captured value: text is
   // cut to maxAttributeLength, and each value takes at least a character,
   // so visiting more is wasted work (and a shared-reference graph or a
   // sparse array would make it unbounded). Made when first needed.
   private _jsonBudget: { remaining: number } | undefined;
 
+  /** @param top the top value, when its children are written one by one */
   constructor(
     private readonly _out: Attributes,
     private readonly _limits: AttributeLimits,
     private readonly _tally: ConversionTally,
     private readonly _prefixLength: number,
-  ) {}
+    top?: object,
+  ) {
+    this._ancestors = top === undefined ? [] : [top];
+  }
 
   write(key: string, value: unknown, depth: number): void {
     switch (typeof value) {
@@ -168,7 +266,7 @@ class Flattener {
     }
     const known = childKeysOf(key);
     for (const name of keys) {
-      if (this._written >= MAX_ATTRIBUTES_PER_VALUE) {
+      if (this.written >= MAX_ATTRIBUTES_PER_VALUE) {
         this._tally.dropped++;
         continue;
       }
@@ -275,12 +373,12 @@ class Flattener {
   }
 
   private _put(key: string, value: AttributeValue): void {
-    if (this._written >= MAX_ATTRIBUTES_PER_VALUE) {
+    if (this.written >= MAX_ATTRIBUTES_PER_VALUE) {
       this._tally.dropped++;
       return;
     }
     this._out[key] = value;
-    this._written++;
+    this.written++;
   }
 
   private _cut(text: string): string {

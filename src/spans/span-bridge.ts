@@ -57,11 +57,10 @@ const TAGGED = new SpanTag<RoutineSpan>('otel-execution-tracker.span');
 /** Event targets whose latest sender is remembered, for the parent rule. */
 const MAX_REMEMBERED_TARGETS = 10_000;
 
-/** Statuses that mark a span as an error. */
-const FAILURE_STATUSES: ReadonlySet<string> = new Set([
-  'failed',
-  'error_continued',
-]);
+/** Whether a status marks a span as an error. */
+function isFailure(status: string): boolean {
+  return status === 'failed' || status === 'error_continued';
+}
 
 /**
  * A span the bridge started (an execution's, or the run's root), with what
@@ -79,6 +78,8 @@ export class RoutineSpan implements ConversionTally {
   execution: unknown = undefined;
   /** Whether the span is the API's span of no trace (no SDK registered). */
   ofNoTrace = false;
+  /** The params to export, until the span ends. */
+  params: unknown = undefined;
   // The context that makes this span the parent, for the active context
   // it was made in: children of one parent usually start in the same one.
   private _childContext: Context | undefined = undefined;
@@ -146,9 +147,9 @@ export class SpanBridge {
       name,
       {
         startTime: toHrTime(micros),
-        // What samplers may choose by; params are added once the span is
-        // known to record, so that an unsampled execution costs no
-        // conversion.
+        // What samplers may choose by; params are written at the end, and
+        // only if the span records, so that an unsampled execution costs
+        // no conversion.
         attributes: {
           [ATTR_FLOW_ID]: this._cut(this._options.flowId),
           [ATTR_ROUTINE_ID]: name,
@@ -163,24 +164,10 @@ export class SpanBridge {
     if (isSpanOfNoTrace(span)) return undefined;
     const routineSpan = new RoutineSpan(span, this);
     TAGGED.set(span, routineSpan);
-    if (this._options.captureParams) {
-      try {
-        if (span.isRecording()) {
-          const attributes: Attributes = {};
-          addValueAttributes(
-            attributes,
-            ATTR_ROUTINE_PARAMS,
-            params,
-            this._options.limits,
-            routineSpan,
-          );
-          writeTally(attributes, routineSpan);
-          span.setAttributes(attributes);
-        }
-      } catch (error) {
-        this._options.onSpanFailure?.(error);
-      }
-    }
+    // Params join the attributes written at the end, in the same call:
+    // no processor sees a span's attributes before it ends but a
+    // sampler, and one call into the SDK costs less than two.
+    if (this._options.captureParams) routineSpan.params = params;
     return routineSpan;
   }
 
@@ -201,9 +188,8 @@ export class SpanBridge {
     // is never exported.
     try {
       if (!span.isRecording()) return;
-      const attributes: Attributes = {
-        [ATTR_ROUTINE_STATUS]: this._cut(status),
-      };
+      const attributes = this._paramAttributes(routineSpan);
+      attributes[ATTR_ROUTINE_STATUS] = this._cut(status);
       if (this._options.captureResults && result !== undefined) {
         addValueAttributes(
           attributes,
@@ -216,7 +202,7 @@ export class SpanBridge {
       // What the params had to cut is told here too, with the result's.
       writeTally(attributes, routineSpan);
       span.setAttributes(attributes);
-      if (FAILURE_STATUSES.has(status)) this._markFailed(span, error, time);
+      if (isFailure(status)) this._markFailed(span, error, time);
     } finally {
       span.end(time);
     }
@@ -231,10 +217,11 @@ export class SpanBridge {
     routineSpan.ended = true;
 
     try {
-      routineSpan.span.setAttributes({
-        [ATTR_ROUTINE_STATUS]: this._cut('running'),
-        [ATTR_ROUTINE_INCOMPLETE]: true,
-      });
+      const attributes = this._paramAttributes(routineSpan);
+      attributes[ATTR_ROUTINE_STATUS] = this._cut('running');
+      attributes[ATTR_ROUTINE_INCOMPLETE] = true;
+      writeTally(attributes, routineSpan);
+      routineSpan.span.setAttributes(attributes);
     } finally {
       routineSpan.span.end(toHrTime(micros));
     }
@@ -316,6 +303,30 @@ export class SpanBridge {
       const oldest = causes.keys().next();
       if (oldest.done !== true) causes.delete(oldest.value);
     }
+  }
+
+  /**
+   * The attributes of a span's params, converted once the span ends, with
+   * their tally kept on the span for the result's to add to. A failure to
+   * convert is reported and leaves the span without them.
+   */
+  private _paramAttributes(routineSpan: RoutineSpan): Attributes {
+    const attributes: Attributes = {};
+    const { params } = routineSpan;
+    if (params === undefined) return attributes;
+    routineSpan.params = undefined;
+    try {
+      addValueAttributes(
+        attributes,
+        ATTR_ROUTINE_PARAMS,
+        params,
+        this._options.limits,
+        routineSpan,
+      );
+    } catch (error) {
+      this._options.onSpanFailure?.(error);
+    }
+    return attributes;
   }
 
   private _markFailed(span: Span, error: unknown, time: HrTime): void {

@@ -865,3 +865,47 @@ describe('addValueAttributes: a secret-looking name split across levels', () => 
     expect(tally).toEqual(NONE);
   });
 });
+
+describe('a plain object at the top', () => {
+  // The top object's own keys are written without the flattener that
+  // writes nested ones: both ways must give the same attributes.
+  const throwing = {};
+  Object.defineProperty(throwing, 'broken', {
+    enumerable: true,
+    get: () => {
+      throw new Error('getter');
+    },
+  });
+  const cases: [string, Record<string, unknown>][] = [
+    ['primitives', { a: 'x', b: 1, c: 2.5, d: true, e: undefined, f: null }],
+    ['unexportable numbers', { nan: NaN, inf: -Infinity, big: 2 ** 60 }],
+    ['other kinds', { n: 10n, s: Symbol('s'), fn: () => 1 }],
+    ['long text', { ['k'.repeat(40)]: 'v'.repeat(40), short: 'ok' }],
+    ['secrets', { password: 'hunter2', apiKey: 'k', user: 'ann' }],
+    [
+      'nested',
+      { nested: { deep: { value: 1 } }, list: [1, 2], when: new Date(0) },
+    ],
+    ['a throwing getter', throwing],
+    [
+      'more keys than a value may write',
+      Object.fromEntries(
+        Array.from({ length: MAX_ATTRIBUTES_PER_VALUE + 5 }, (_, i) => [
+          `k${i}`,
+          i % 2 === 0 ? i : { i },
+        ]),
+      ),
+    ],
+  ];
+
+  it.each(cases)(
+    'writes %s as the flattener writes it one level down',
+    (_, value) => {
+      const options = { maxAttributeLength: 20 };
+      const top = convert(value, { ...options, prefix: 'p.x' });
+      const nested = convert({ x: value }, options);
+      expect(top.out).toEqual(nested.out);
+      expect(top.tally).toEqual(nested.tally);
+    },
+  );
+});
