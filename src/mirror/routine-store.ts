@@ -22,6 +22,11 @@ export class RoutineStore<R extends StoredExecution = StoredExecution> {
    * or not: one that was dropped can still be ended.
    */
   readonly running = new RunningList<R>();
+  /**
+   * Kept for the store's user, who finds the store anyway: the tracker
+   * keeps here the span that sent the routine its latest event.
+   */
+  cause: unknown = undefined;
 
   private readonly _finished: FinishedRecords;
   // The bound drops running records oldest first, so the ones it dropped

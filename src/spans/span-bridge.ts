@@ -51,6 +51,15 @@ export interface SpanBridgeOptions {
   readonly onSpanFailure?: (error: unknown) => void;
 }
 
+/**
+ * Where a caller that keeps something per routine lets the bridge keep,
+ * for that routine, the span that sent it the latest event: found with
+ * what the caller looks up anyway, instead of in a map of the bridge's.
+ */
+export interface CauseSlot {
+  cause: unknown;
+}
+
 /** What the bridge knows of each span it started: see {@link RoutineSpan}. */
 const TAGGED = new SpanTag<RoutineSpan>('otel-execution-tracker.span');
 
@@ -115,6 +124,14 @@ export class SpanBridge {
 
   constructor(private readonly _options: SpanBridgeOptions) {}
 
+  /**
+   * Whether events' senders are worth a caller's lookup of their target's
+   * {@link CauseSlot}: not once the run is known to have no trace.
+   */
+  get notesCauses(): boolean {
+    return this._root?.ofNoTrace !== true;
+  }
+
   /** The root span's context, once the run has produced its first record. */
   get rootSpanContext(): SpanContext | undefined {
     return this._root?.span.spanContext();
@@ -133,13 +150,14 @@ export class SpanBridge {
     routineId: string,
     params: unknown,
     micros: number,
+    slot?: CauseSlot,
   ): RoutineSpan | undefined {
     const root = this._rootAt(micros);
     const base = context.active();
     const active = trace.getSpan(base);
     const parent =
       (active !== undefined ? this.ownSpan(active) : undefined) ??
-      this._causes.get(routineId) ??
+      this._causeOf(routineId, slot) ??
       root;
 
     const name = this._cut(routineId);
@@ -239,13 +257,15 @@ export class SpanBridge {
     targetRoutineId: string | null,
     data: unknown,
     micros: number,
+    targetSlot?: CauseSlot,
   ): void {
     const root = this._rootAt(micros);
     // Without an SDK every span is the span of no trace: no parent to
     // remember, no span to add the event to.
     if (source === undefined && root.ofNoTrace) return;
     const sender = source ?? root;
-    if (targetRoutineId !== null) this._noteCause(targetRoutineId, sender);
+    if (targetSlot !== undefined) targetSlot.cause = sender;
+    else if (targetRoutineId !== null) this._noteCause(targetRoutineId, sender);
 
     // An ended span takes no more events: one from an execution that the
     // run's end() closed goes to the root, and past the root's own end the
@@ -287,6 +307,19 @@ export class SpanBridge {
     if (this._ended) return;
     this._ended = true;
     this._root?.span.end(toHrTime(micros));
+  }
+
+  /**
+   * The sender of the latest event to `routineId`: in its slot once it has
+   * one, in the map for events sent before (or without) a slot.
+   */
+  private _causeOf(
+    routineId: string,
+    slot: CauseSlot | undefined,
+  ): RoutineSpan | undefined {
+    const noted = slot?.cause;
+    if (noted instanceof RoutineSpan && noted.bridge === this) return noted;
+    return this._causes.size > 0 ? this._causes.get(routineId) : undefined;
   }
 
   /**

@@ -168,7 +168,12 @@ export class ExecutionTracker implements ExecutionOwner {
       const values = this._asRecord(params, 'params');
       const execution = this._mirror.start(id, values, micros);
       try {
-        const routineSpan = this._spans.startRoutine(id, values, micros);
+        const routineSpan = this._spans.startRoutine(
+          id,
+          values,
+          micros,
+          execution.store,
+        );
         if (routineSpan !== undefined) {
           execution.routineSpan = routineSpan;
           routineSpan.execution = execution;
@@ -522,6 +527,9 @@ export class ExecutionTracker implements ExecutionOwner {
           target,
           values,
           micros,
+          target === null || !this._spans.notesCauses
+            ? undefined
+            : this._mirror.findStore(target),
         );
       } catch (error) {
         this._spanFailure(error);

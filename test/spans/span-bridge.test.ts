@@ -184,6 +184,40 @@ describe('parent rules', () => {
     expect(parentId(tracing.span('audit'))).toBe(id('flow orders'));
   });
 
+  it('follows the latest event to a routine, before and after its first execution', () => {
+    const { tracing, tracker } = setUp();
+    const first = tracker.recordRoutineStart('a', { n: 1 });
+    first.recordEvent('out', 'b');
+    first.end();
+    const second = tracker.recordRoutineStart('a', { n: 2 });
+    second.recordEvent('out', 'b');
+    second.end();
+    tracker.recordRoutineStart('b', { n: 1 }).end(); // child of the second
+    tracker.recordRoutineStart('b', { n: 2 }).end(); // still no newer event
+    const third = tracker.recordRoutineStart('a', { n: 3 });
+    third.recordEvent('out', 'b');
+    third.end();
+    tracker.recordRoutineStart('b', { n: 3 }).end(); // child of the third
+    tracker.end();
+
+    const spanOf = (name: string, n: number): ReadableSpan => {
+      const found = tracing
+        .spans()
+        .find(
+          (span) =>
+            span.name === name &&
+            span.attributes['flow.routine.params.n'] === n,
+        );
+      if (found === undefined) throw new Error(`no span ${name} ${n}`);
+      return found;
+    };
+    const id = (name: string, n: number): string =>
+      spanOf(name, n).spanContext().spanId;
+    expect(parentId(spanOf('b', 1))).toBe(id('a', 2));
+    expect(parentId(spanOf('b', 2))).toBe(id('a', 2));
+    expect(parentId(spanOf('b', 3))).toBe(id('a', 3));
+  });
+
   it('takes an event with no running source as coming from the root', () => {
     const { tracing, tracker } = setUp();
     tracker.recordRoutineStart('a').end();
