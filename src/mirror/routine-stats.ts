@@ -1,7 +1,6 @@
-import { DDSketch } from '@datadog/sketches-js';
-
 import type { RoutinePerformance } from '../records.js';
 import { CompensatedSum } from './compensated-sum.js';
+import { DurationHistogram } from './duration-histogram.js';
 
 /** The statuses with a counter of their own, in the order they are listed. */
 const KNOWN_STATUSES = [
@@ -12,11 +11,8 @@ const KNOWN_STATUSES = [
   'error_continued',
 ] as const;
 
-/** Durations kept exactly before a routine's percentiles come from a sketch. */
+/** Durations kept exactly before a routine's percentiles come from a histogram. */
 export const EXACT_DURATIONS = 64;
-
-/** The relative accuracy of the percentiles: 1%. */
-const SKETCH_RELATIVE_ACCURACY = 0.01;
 
 /**
  * Exact running aggregates for one routine, kept apart from the stored
@@ -43,10 +39,11 @@ export class RoutineStats {
   private _max = -Infinity;
   // The first durations are kept as they are, so that the percentiles of a
   // routine that ran a few times are exact, and a routine costs a few
-  // bytes until it has run often: the sketch takes over past
-  // EXACT_DURATIONS, and is 2 KB where a flow may have thousands of ids.
+  // bytes until it has run often: the histogram takes over past
+  // EXACT_DURATIONS, and is kilobytes where a flow may have thousands of
+  // ids.
   private _durations: number[] | undefined = [];
-  private _sketch: DDSketch | undefined;
+  private _histogram: DurationHistogram | undefined;
 
   /** Counts a new execution under `status`. */
   add(status: string, ended: boolean): void {
@@ -71,16 +68,14 @@ export class RoutineStats {
     if (seconds > this._max) this._max = seconds;
     const durations = this._durations;
     if (durations === undefined) {
-      (this._sketch as DDSketch).accept(seconds);
+      (this._histogram as DurationHistogram).add(seconds);
     } else if (durations.length < EXACT_DURATIONS) {
       durations.push(seconds);
     } else {
-      const sketch = new DDSketch({
-        relativeAccuracy: SKETCH_RELATIVE_ACCURACY,
-      });
-      for (const kept of durations) sketch.accept(kept);
-      sketch.accept(seconds);
-      this._sketch = sketch;
+      const histogram = new DurationHistogram();
+      for (const kept of durations) histogram.add(kept);
+      histogram.add(seconds);
+      this._histogram = histogram;
       this._durations = undefined;
     }
   }
@@ -147,8 +142,8 @@ export class RoutineStats {
    * The `q` quantile with linear interpolation between the two closest
    * ranks, the definition most tools use (numpy's default, for one). Up to
    * EXACT_DURATIONS durations it is exact; past them, each rank's value
-   * comes from the sketch, within its relative accuracy, so the
-   * interpolated value is too, and the extreme ranks stay exact.
+   * comes from the histogram, within 0.8%, so the interpolated value is
+   * too, and the extreme ranks stay exact.
    */
   private _quantile(q: number): number {
     if (this._timed === 0) return 0;
@@ -167,11 +162,7 @@ export class RoutineStats {
     if (sorted !== undefined) return sorted[rank] ?? 0;
     if (rank <= 0) return this._min;
     if (rank >= this._timed - 1) return this._max;
-    // The sketch maps a fractional rank r to the element of rank floor(r);
-    // asking for the middle of the rank keeps float error in q from
-    // landing on the neighbour.
-    const sketch = this._sketch as DDSketch;
-    return sketch.getValueAtQuantile((rank + 0.5) / (this._timed - 1));
+    return (this._histogram as DurationHistogram).valueAtRank(rank);
   }
 
   private _bump(status: string, delta: number): void {

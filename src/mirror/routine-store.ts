@@ -93,7 +93,7 @@ export class RoutineStore<R extends StoredExecution = StoredExecution> {
   /** The retained records in the order they started. */
   retained(): StoredExecution[] {
     const all = this._finished.toArray();
-    for (let held = this._oldestHeld; held !== undefined; ) {
+    for (let held = this._oldestHeld; held !== undefined;) {
       all.push(held);
       held = held.nextRunning as R | undefined;
     }
