@@ -50,8 +50,22 @@ export function addValueAttributes(
   if (typeof value === 'object' && value !== null) {
     addRecordAttributes(out, prefix, value, limits, tally);
   } else {
-    new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
+    flattenValueAttributes(out, prefix, value, limits, tally);
   }
+}
+
+/**
+ * {@link addValueAttributes} the general way, for any value, with no fast
+ * path: what the fast path for plain objects must give exactly.
+ */
+export function flattenValueAttributes(
+  out: Attributes,
+  prefix: string,
+  value: unknown,
+  limits: AttributeLimits,
+  tally: ConversionTally,
+): void {
+  new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
 }
 
 /**
@@ -74,7 +88,7 @@ function addRecordAttributes(
       Array.isArray(value) ||
       Object.getPrototypeOf(value) !== Object.prototype
     ) {
-      new Flattener(out, limits, tally, prefix.length).write(prefix, value, 0);
+      flattenValueAttributes(out, prefix, value, limits, tally);
       return;
     }
     keys = Object.keys(value);

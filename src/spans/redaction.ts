@@ -41,14 +41,27 @@ export class KeyRedactor {
 
     const secret =
       this._names.has(key.toLowerCase()) ||
-      this._patterns.some((pattern) => {
-        // A global or sticky pattern would carry lastIndex between keys.
-        pattern.lastIndex = 0;
-        return pattern.test(key);
-      });
+      this._patterns.some((pattern) => matchesOrFails(pattern, key));
     // Keys are usually a small fixed set; a flow that invents keys must not
     // grow the cache without bound.
     if (this._cache.size < 4096) this._cache.set(key, secret);
     return secret;
+  }
+}
+
+/**
+ * Whether `pattern` matches `key`; true when running it throws (a frozen
+ * global RegExp, one with an `exec` of its own that throws): a key whose
+ * secrecy cannot be decided is kept secret.
+ */
+function matchesOrFails(pattern: RegExp, key: string): boolean {
+  try {
+    // A global or sticky pattern would carry lastIndex between keys. Only
+    // written when set: on a frozen RegExp, whose lastIndex stays 0 unless
+    // it is global or sticky, the assignment would throw.
+    if (pattern.lastIndex !== 0) pattern.lastIndex = 0;
+    return pattern.test(key);
+  } catch {
+    return true;
   }
 }

@@ -202,11 +202,15 @@ export class SpanBridge {
 
     const { span } = routineSpan;
     const time = toHrTime(micros);
+    // The span may be held on (as a parent for causality) long after it
+    // ends; the params it was to export need not be.
+    const params = routineSpan.params;
+    routineSpan.params = undefined;
     // Whatever the span's own calls throw, it is ended: a span never ended
     // is never exported.
     try {
       if (!span.isRecording()) return;
-      const attributes = this._paramAttributes(routineSpan);
+      const attributes = this._paramAttributes(params, routineSpan);
       attributes[ATTR_ROUTINE_STATUS] = this._cut(status);
       if (this._options.captureResults && result !== undefined) {
         addValueAttributes(
@@ -235,7 +239,11 @@ export class SpanBridge {
     routineSpan.ended = true;
 
     try {
-      const attributes = this._paramAttributes(routineSpan);
+      const params = routineSpan.params;
+      routineSpan.params = undefined;
+      // As at a normal end: a span the sampler dropped costs no conversion.
+      if (!routineSpan.span.isRecording()) return;
+      const attributes = this._paramAttributes(params, routineSpan);
       attributes[ATTR_ROUTINE_STATUS] = this._cut('running');
       attributes[ATTR_ROUTINE_INCOMPLETE] = true;
       writeTally(attributes, routineSpan);
@@ -339,15 +347,16 @@ export class SpanBridge {
   }
 
   /**
-   * The attributes of a span's params, converted once the span ends, with
+   * The attributes of a span's params, converted as the span ends, with
    * their tally kept on the span for the result's to add to. A failure to
    * convert is reported and leaves the span without them.
    */
-  private _paramAttributes(routineSpan: RoutineSpan): Attributes {
+  private _paramAttributes(
+    params: unknown,
+    routineSpan: RoutineSpan,
+  ): Attributes {
     const attributes: Attributes = {};
-    const { params } = routineSpan;
     if (params === undefined) return attributes;
-    routineSpan.params = undefined;
     try {
       addValueAttributes(
         attributes,
