@@ -4,7 +4,7 @@
  * reads back the in-process metrics, the trace that was produced and the
  * serialized run.
  *
- *   npm run demo
+ *   npx tsx examples/quickstart.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 

@@ -69,11 +69,11 @@ export interface RoutinePerformance {
   max_execution_time: number;
   /** Sum of the durations in seconds of the executions that ended. */
   total_execution_time: number;
-  /** Median duration in seconds, within 1% relative error. */
+  /** Median duration in seconds, within 0.8% relative error past 64 durations. */
   p50_execution_time: number;
-  /** 95th percentile duration in seconds, within 1% relative error. */
+  /** 95th percentile duration in seconds, within 0.8% relative error past 64 durations. */
   p95_execution_time: number;
-  /** 99th percentile duration in seconds, within 1% relative error. */
+  /** 99th percentile duration in seconds, within 0.8% relative error past 64 durations. */
   p99_execution_time: number;
 }
 
