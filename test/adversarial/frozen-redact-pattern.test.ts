@@ -1,7 +1,7 @@
-// A frozen RegExp in redactKeys (a frozen configuration constant) must
-// redact what it matches like any other: KeyRedactor reset its lastIndex
-// by assignment, which throws on a frozen RegExp in strict mode, so every
-// key threw and whole params objects were dropped instead.
+// A frozen RegExp in redactKeys (a frozen configuration constant) redacts
+// what it matches like any other and leaves the other keys exported: its
+// lastIndex, which strict mode cannot assign on a frozen object, is left
+// alone when it is already 0.
 import { describe, expect, it } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
