@@ -1,3 +1,4 @@
+import type { Measured, Ratio } from './measure.js';
 import type { Profile, ScenarioId } from './options.js';
 
 /** A figure the library aims for; the benchmark reports, never fails. */
@@ -56,4 +57,31 @@ export function target(
   }
   const met = direction === 'at most' ? value <= limit : value >= limit;
   return { direction, limit, met };
+}
+
+/** The time per unit of work of one contender. */
+export function nsRow(key: string, label: string, measured: Measured): Row {
+  return { key, label, value: measured.ns, unit: 'ns' };
+}
+
+/**
+ * A ratio of two contenders timed in the same rounds, with the range of
+ * its per-round values, and the target it is held to, if any.
+ */
+export function ratioRow(
+  key: string,
+  label: string,
+  ratio: Ratio,
+  atMost?: number,
+): Row {
+  return {
+    key,
+    label,
+    value: ratio.value,
+    unit: 'ratio',
+    spread: [ratio.min, ratio.max],
+    ...(atMost === undefined
+      ? {}
+      : { target: target(ratio.value, 'at most', atMost) }),
+  };
 }

@@ -4,8 +4,13 @@
  */
 import { ratioOf, type Contender } from '../measure.js';
 import { nonRecordingTracer, RecordingSdk } from '../otel.js';
-import { target, type Row, type ScenarioContext } from '../results.js';
-import type { ScenarioResult } from '../results.js';
+import {
+  nsRow,
+  ratioRow,
+  type Row,
+  type ScenarioContext,
+  type ScenarioResult,
+} from '../results.js';
 import {
   benchTracker,
   RawInstrumentation,
@@ -59,58 +64,22 @@ export async function runMirror(
   const floor = ratioOf(smallClock, smallRaw);
   const withParams = ratioOf(paramsMirror, paramsRaw);
   const rows: Row[] = [
-    {
-      key: 'mirror_ns',
-      label: 'mirror alone, per execution',
-      value: smallMirror.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'raw_ns',
-      label: 'raw OpenTelemetry, per execution',
-      value: smallRaw.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'mirror_over_raw',
-      label: 'mirror alone / raw',
-      value: small.value,
-      unit: 'ratio',
-      spread: [small.min, small.max],
-      target: target(small.value, 'at most', MIRROR_TARGET),
-    },
-    {
-      key: 'clock_floor_ns',
-      label: 'three clock readings (the floor of start, event, end)',
-      value: smallClock.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'clock_floor_over_raw',
-      label: 'three clock readings / raw',
-      value: floor.value,
-      unit: 'ratio',
-      spread: [floor.min, floor.max],
-    },
-    {
-      key: 'mirror_params_ns',
-      label: 'mirror alone, realistic params',
-      value: paramsMirror.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'raw_params_ns',
-      label: 'raw OpenTelemetry, realistic params',
-      value: paramsRaw.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'mirror_over_raw_params',
-      label: 'mirror alone / raw, realistic params',
-      value: withParams.value,
-      unit: 'ratio',
-      spread: [withParams.min, withParams.max],
-    },
+    nsRow('mirror_ns', 'mirror alone, per execution', smallMirror),
+    nsRow('raw_ns', 'raw OpenTelemetry, per execution', smallRaw),
+    ratioRow('mirror_over_raw', 'mirror alone / raw', small, MIRROR_TARGET),
+    nsRow(
+      'clock_floor_ns',
+      'three clock readings (the floor of start, event, end)',
+      smallClock,
+    ),
+    ratioRow('clock_floor_over_raw', 'three clock readings / raw', floor),
+    nsRow('mirror_params_ns', 'mirror alone, realistic params', paramsMirror),
+    nsRow('raw_params_ns', 'raw OpenTelemetry, realistic params', paramsRaw),
+    ratioRow(
+      'mirror_over_raw_params',
+      'mirror alone / raw, realistic params',
+      withParams,
+    ),
   ];
   return {
     id: 'mirror',

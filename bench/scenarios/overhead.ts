@@ -11,8 +11,13 @@ import {
 
 import { ratioOf, type Contender } from '../measure.js';
 import { RecordingSdk } from '../otel.js';
-import { target, type Row, type ScenarioContext } from '../results.js';
-import type { ScenarioResult } from '../results.js';
+import {
+  nsRow,
+  ratioRow,
+  type Row,
+  type ScenarioContext,
+  type ScenarioResult,
+} from '../results.js';
 import {
   benchTracker,
   RawInstrumentation,
@@ -79,46 +84,17 @@ export async function runOverhead(
   const small = ratioOf(smallTracker, smallRaw);
   const withParams = ratioOf(paramsTracker, paramsRaw);
   const rows: Row[] = [
-    {
-      key: 'tracker_ns',
-      label: 'full tracker, per execution',
-      value: smallTracker.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'raw_ns',
-      label: 'raw OpenTelemetry, per execution',
-      value: smallRaw.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'tracker_over_raw',
-      label: 'full tracker / raw',
-      value: small.value,
-      unit: 'ratio',
-      spread: [small.min, small.max],
-      target: target(small.value, 'at most', OVERHEAD_TARGET),
-    },
-    {
-      key: 'tracker_params_ns',
-      label: 'full tracker, realistic params',
-      value: paramsTracker.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'raw_params_ns',
-      label: 'raw OpenTelemetry, realistic params',
-      value: paramsRaw.ns,
-      unit: 'ns',
-    },
-    {
-      key: 'tracker_over_raw_params',
-      label: 'full tracker / raw, realistic params',
-      value: withParams.value,
-      unit: 'ratio',
-      spread: [withParams.min, withParams.max],
-      target: target(withParams.value, 'at most', OVERHEAD_WITH_PARAMS_TARGET),
-    },
+    nsRow('tracker_ns', 'full tracker, per execution', smallTracker),
+    nsRow('raw_ns', 'raw OpenTelemetry, per execution', smallRaw),
+    ratioRow('tracker_over_raw', 'full tracker / raw', small, OVERHEAD_TARGET),
+    nsRow('tracker_params_ns', 'full tracker, realistic params', paramsTracker),
+    nsRow('raw_params_ns', 'raw OpenTelemetry, realistic params', paramsRaw),
+    ratioRow(
+      'tracker_over_raw_params',
+      'full tracker / raw, realistic params',
+      withParams,
+      OVERHEAD_WITH_PARAMS_TARGET,
+    ),
   ];
   const notes = [
     'one execution: recordRoutineStart, handle.recordEvent, handle.end; 10 routines',

@@ -5,8 +5,13 @@
 import { measureSideBySide, ratioOf, type Contender } from '../measure.js';
 import type { Measured } from '../measure.js';
 import { nonRecordingTracer } from '../otel.js';
-import { target, type Row, type ScenarioContext } from '../results.js';
-import type { ScenarioResult } from '../results.js';
+import {
+  nsRow,
+  ratioRow,
+  type Row,
+  type ScenarioContext,
+  type ScenarioResult,
+} from '../results.js';
 import type { ExecutionTracker } from '../../src/index.js';
 import {
   benchTracker,
@@ -106,25 +111,26 @@ export async function runQueries(
       if (entry === undefined)
         throw new Error(`queries: ${query.name} missing`);
       series.push(entry);
-      rows.push({
-        key: `${query.name}_ns_at_${size}`,
-        label: `${query.name}, ${exponent(size)} executions`,
-        value: entry.ns,
-        unit: 'ns',
-      });
+      rows.push(
+        nsRow(
+          `${query.name}_ns_at_${size}`,
+          `${query.name}, ${exponent(size)} executions`,
+          entry,
+        ),
+      );
     }
     const growth = ratioOf(
       series[series.length - 1] as Measured,
       series[0] as Measured,
     );
-    rows.push({
-      key: `${query.name}_growth`,
-      label: `${query.name}, ${exponent(largest)} / ${exponent(smallest)}`,
-      value: growth.value,
-      unit: 'ratio',
-      spread: [growth.min, growth.max],
-      target: target(growth.value, 'at most', FLAT_QUERY_TARGET),
-    });
+    rows.push(
+      ratioRow(
+        `${query.name}_growth`,
+        `${query.name}, ${exponent(largest)} / ${exponent(smallest)}`,
+        growth,
+        FLAT_QUERY_TARGET,
+      ),
+    );
     data[query.name] = { series, growth };
   }
 
