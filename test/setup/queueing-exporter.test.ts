@@ -183,12 +183,12 @@ async function tick(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
-function setUp(options: Partial<QueueingExporterOptions> = {}): {
-  inner: ControlledExporter;
-  exporter: QueueingExporter;
-} {
-  const inner = new ControlledExporter();
-  const exporter = new QueueingExporter(inner, {
+/** A queueing exporter over `inner`, with the options these tests share. */
+function exporterOver(
+  inner: SpanExporter,
+  options: Partial<QueueingExporterOptions> = {},
+): QueueingExporter {
+  return new QueueingExporter(inner, {
     maxQueuedSpans: 1000,
     maxBatchSize: 10,
     maxConcurrentRequests: 1,
@@ -197,7 +197,14 @@ function setUp(options: Partial<QueueingExporterOptions> = {}): {
     maxRetryDelayMillis: 5000,
     ...options,
   });
-  return { inner, exporter };
+}
+
+function setUp(options: Partial<QueueingExporterOptions> = {}): {
+  inner: ControlledExporter;
+  exporter: QueueingExporter;
+} {
+  const inner = new ControlledExporter();
+  return { inner, exporter: exporterOver(inner, options) };
 }
 
 /** Checks that the next request goes out exactly `ms` after now, not before. */
@@ -811,13 +818,7 @@ describe('QueueingExporter: an inner exporter that misbehaves', () => {
       },
       shutdown: () => Promise.resolve(),
     };
-    const exporter = new QueueingExporter(inner, {
-      maxQueuedSpans: 100,
-      maxBatchSize: 10,
-      maxConcurrentRequests: 1,
-      destination: DESTINATION,
-      retryDelayMillis: 1000,
-    });
+    const exporter = exporterOver(inner);
     give(exporter, makeSpans('a', 5));
     expect(calls).toBe(1);
     expect(exporter.stats.failedRequests).toBe(1);
@@ -873,12 +874,7 @@ describe('QueueingExporter: an inner exporter that misbehaves', () => {
       },
       shutdown: () => Promise.resolve(),
     };
-    const exporter = new QueueingExporter(inner, {
-      maxQueuedSpans: 10,
-      maxBatchSize: 10,
-      maxConcurrentRequests: 1,
-      destination: DESTINATION,
-    });
+    const exporter = exporterOver(inner);
     give(exporter, makeSpans('a', 1));
     expect(exporter.stats.failedRequests).toBe(1);
     expect(logged.warnings[0]).toContain('plain string failure');
@@ -1060,12 +1056,7 @@ describe('QueueingExporter: a request refused as too large (413)', () => {
 
   it('has forceFlush and shutdown wait until every part is delivered', async () => {
     const backend = new SizeLimitedBackend(3);
-    const exporter = new QueueingExporter(backend, {
-      maxQueuedSpans: 100,
-      maxBatchSize: 10,
-      maxConcurrentRequests: 1,
-      destination: DESTINATION,
-    });
+    const exporter = exporterOver(backend);
     give(exporter, makeSpans('a', 10));
     await exporter.forceFlush();
     expect(backend.delivered).toEqual(names('a', 0, 10));
