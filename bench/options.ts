@@ -72,30 +72,48 @@ const QUICK: Profile = {
   pythonQuerySize: 1e5,
 };
 
+/**
+ * The arguments that make a process of its own run what `options` asks
+ * for, in one process.
+ */
+export function argsForOneProcess(options: BenchOptions): string[] {
+  return [
+    ...(options.profile.name === 'quick' ? ['--quick'] : []),
+    '--only',
+    options.scenarios.join(','),
+  ];
+}
+
 /** What the command line asked for. */
 export interface BenchOptions {
   readonly profile: Profile;
   readonly json: boolean;
   readonly scenarios: readonly ScenarioId[];
+  /** Fresh processes to run the scenarios in; 1 runs them in this one. */
+  readonly processes: number;
 }
 
-const USAGE = `usage: node --expose-gc --import tsx bench/run.ts [--quick] [--json] [--only <ids>]
+const USAGE = `usage: node --expose-gc --import tsx bench/run.ts [--quick] [--json] [--only <ids>] [--processes <n>]
 
-  --quick        a smoke run: fewer and shorter rounds
-  --json         print one JSON object instead of the table
-  --only <ids>   run only these scenarios, comma-separated: ${SCENARIO_IDS.join(', ')}
-  --help         show this`;
+  --quick           a smoke run: fewer and shorter rounds
+  --json            print one JSON object instead of the table
+  --only <ids>      run only these scenarios, comma-separated: ${SCENARIO_IDS.join(', ')}
+  --processes <n>   run them in n fresh processes, one after the other, and
+                    report each figure's median over the processes
+  --help            show this`;
+
+/** More processes than this would run for hours. */
+const MAX_PROCESSES = 50;
 
 /** Parses `argv` (without node and the script); exits on a bad option. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let profile = FULL;
   let json = false;
   let scenarios: ScenarioId[] = [...SCENARIO_IDS];
+  let processes = 1;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const [flag, inline] = arg.startsWith('--only=')
-      ? ['--only', arg.slice('--only='.length)]
-      : [arg, undefined];
+    const [flag, inline] = splitInline(arg);
     switch (flag) {
       case '--quick':
         profile = QUICK;
@@ -106,6 +124,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--only':
         scenarios = parseScenarios(inline ?? argv[++i]);
         break;
+      case '--processes':
+        processes = parseCount(inline ?? argv[++i]);
+        break;
       case '--help':
       case '-h':
         console.log(USAGE);
@@ -115,7 +136,23 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         fail(`unknown option ${JSON.stringify(arg)}`);
     }
   }
-  return { profile, json, scenarios };
+  return { profile, json, scenarios, processes };
+}
+
+/** `--only=a,b` as `['--only', 'a,b']`; any other argument as it is. */
+function splitInline(arg: string): [string, string | undefined] {
+  for (const flag of ['--only', '--processes']) {
+    if (arg.startsWith(`${flag}=`)) return [flag, arg.slice(flag.length + 1)];
+  }
+  return [arg, undefined];
+}
+
+function parseCount(text: string | undefined): number {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PROCESSES) {
+    fail(`--processes needs a whole number from 1 to ${MAX_PROCESSES}`);
+  }
+  return count;
 }
 
 function parseScenarios(list: string | undefined): ScenarioId[] {

@@ -4,10 +4,22 @@
  * OpenTelemetry and with routilux's Python tracker. It reports figures and
  * asserts nothing.
  *
- *   node --expose-gc --import tsx bench/run.ts [--quick] [--json] [--only <ids>]
+ *   node --expose-gc --import tsx bench/run.ts [--quick] [--json] [--only <ids>] [--processes <n>]
  */
+import { fileURLToPath } from 'node:url';
+
 import { describeMachine } from './machine.js';
-import { parseOptions, type ScenarioId } from './options.js';
+import {
+  argsForOneProcess,
+  parseOptions,
+  type BenchOptions,
+  type ScenarioId,
+} from './options.js';
+import {
+  figuresOverProcesses,
+  formatFiguresOverProcesses,
+  runInProcesses,
+} from './processes.js';
 import {
   formatHeader,
   formatScenario,
@@ -43,6 +55,10 @@ const TITLES: Readonly<Record<ScenarioId, string>> = {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.processes > 1) {
+    await runAcrossProcesses(options);
+    return;
+  }
   const { profile } = options;
   const machine = describeMachine();
   const started = performance.now();
@@ -92,6 +108,43 @@ async function main(): Promise<void> {
   } else {
     console.log(formatSummary(targets, seconds));
   }
+}
+
+async function runAcrossProcesses(options: BenchOptions): Promise<void> {
+  const { processes, profile } = options;
+  const machine = describeMachine();
+  const started = performance.now();
+  if (!options.json) console.log(`${formatHeader(machine, profile)}\n`);
+  const outputs = await runInProcesses(
+    fileURLToPath(import.meta.url),
+    argsForOneProcess(options),
+    processes,
+    (done, seconds) => {
+      console.error(
+        `[processes] ${done} of ${processes} done (${seconds.toFixed(0)} s)`,
+      );
+    },
+  );
+  const figures = figuresOverProcesses(outputs);
+  const seconds = (performance.now() - started) / 1000;
+  if (options.json) {
+    console.log(
+      JSON.stringify({
+        benchmark: 'otel-execution-tracker',
+        profile,
+        machine,
+        seconds,
+        processes,
+        figures,
+      }),
+    );
+    return;
+  }
+  console.log(
+    `Each figure in ${processes} fresh processes, run one after the other, and its median over them (targets are judged on the median)`,
+  );
+  console.log(formatFiguresOverProcesses(figures, processes));
+  console.log(`total ${seconds.toFixed(1)} s`);
 }
 
 await main();
