@@ -1,4 +1,4 @@
-import { trace, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
   BasicTracerProvider,
@@ -49,12 +49,4 @@ export class RecordingSdk {
   shutdown(): Promise<void> {
     return this.provider.shutdown();
   }
-}
-
-/**
- * A tracer whose spans record nothing: the global one with no SDK
- * registered, as in an application without OpenTelemetry.
- */
-export function nonRecordingTracer(): Tracer {
-  return trace.getTracer('bench-non-recording');
 }

@@ -69,6 +69,17 @@ export function benchTracker(
   return new ExecutionTracker({ flowId: 'bench', ...options });
 }
 
+/**
+ * A tracker with its default tracer, the global API's, and no SDK
+ * registered, as in an application without OpenTelemetry: the mirror
+ * alone, since its executions make no spans.
+ */
+export function mirrorTracker(
+  options: Omit<ExecutionTrackerOptions, 'flowId' | 'tracer'> = {},
+): ExecutionTracker {
+  return benchTracker(options);
+}
+
 /** One execution through the tracker: start, one event, end. */
 export function trackerExecution(
   tracker: ExecutionTracker,

@@ -4,11 +4,10 @@
  */
 import v8 from 'node:v8';
 
-import { nonRecordingTracer } from '../otel.js';
 import { target, type Row, type ScenarioContext } from '../results.js';
 import type { ScenarioResult } from '../results.js';
 import type { ExecutionTracker } from '../../src/index.js';
-import { benchTracker, ROUTINES, smallParams } from '../workload.js';
+import { mirrorTracker, ROUTINES, smallParams } from '../workload.js';
 
 /** Heap bytes per retained record, with small params. */
 export const BYTES_PER_RECORD_TARGET = 400;
@@ -59,8 +58,7 @@ export function runMemory(context: ScenarioContext): ScenarioResult {
   const records = profile.memoryRecords;
   context.log(`retaining ${records.toLocaleString('en-US')} records`);
   const before = settle();
-  const unbounded = benchTracker({
-    tracer: nonRecordingTracer(),
+  const unbounded = mirrorTracker({
     maxExecutionsPerRoutine: Infinity,
   });
   record(unbounded, 0, records, false);
@@ -79,7 +77,7 @@ export function runMemory(context: ScenarioContext): ScenarioResult {
   );
   const baseline = settle();
   const largeBaseline = largeObjectBytes();
-  const bounded = benchTracker({ tracer: nonRecordingTracer() });
+  const bounded = mirrorTracker();
   record(bounded, 0, atBounds, true);
   const heapAtBounds = settle() - baseline;
   const largeAtBounds = largeObjectBytes() - largeBaseline;

@@ -4,7 +4,6 @@
  */
 import { measureSideBySide, ratioOf, type Contender } from '../measure.js';
 import type { Measured } from '../measure.js';
-import { nonRecordingTracer } from '../otel.js';
 import {
   nsRow,
   ratioRow,
@@ -14,7 +13,7 @@ import {
 } from '../results.js';
 import type { ExecutionTracker } from '../../src/index.js';
 import {
-  benchTracker,
+  mirrorTracker,
   ROUTINES,
   smallParams,
   trackerExecution,
@@ -55,7 +54,7 @@ export function populatedTracker(executions: number): {
   tracker: ExecutionTracker;
   seconds: number;
 } {
-  const tracker = benchTracker({ tracer: nonRecordingTracer() });
+  const tracker = mirrorTracker();
   const execute = trackerExecution(tracker, smallParams);
   const started = performance.now();
   for (let i = 0; i < executions; i++) execute(i);

@@ -7,10 +7,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { measureSideBySide, median, type Contender } from '../measure.js';
-import { nonRecordingTracer, RecordingSdk } from '../otel.js';
+import { RecordingSdk } from '../otel.js';
 import { target, type Row, type ScenarioContext } from '../results.js';
 import type { ScenarioResult } from '../results.js';
-import { benchTracker, smallParams, trackerExecution } from '../workload.js';
+import {
+  benchTracker,
+  mirrorTracker,
+  smallParams,
+  trackerExecution,
+} from '../workload.js';
 import { populatedTracker, QUERIED_ROUTINE, sink } from './queries.js';
 
 /** routilux's get_routine_performance over ours, at 10^5 executions. */
@@ -82,7 +87,7 @@ export async function runRoutilux(
   // Python tracker does) and the full tracker with spans.
   context.log('the same executions through the tracker, mirror alone and full');
   const sdk = new RecordingSdk();
-  const mirror = benchTracker({ tracer: nonRecordingTracer() });
+  const mirror = mirrorTracker();
   const full = benchTracker({ tracer: sdk.tracer });
   const contenders: Contender[] = [
     { name: 'mirror', op: trackerExecution(mirror, smallParams) },

@@ -30,6 +30,7 @@ import {
   type AttributeLimits,
   type ConversionTally,
 } from './attributes.js';
+import { NoSdkSnapshot } from './no-sdk.js';
 import { contextWithParent } from './parent-context.js';
 import { SpanTag } from './span-tags.js';
 import { cutString, errorMessage, isError } from '../internal/values.js';
@@ -37,6 +38,12 @@ import { cutString, errorMessage, isError } from '../internal/values.js';
 /** What the span bridge needs to know of a tracker. */
 export interface SpanBridgeOptions {
   readonly tracer: Tracer;
+  /**
+   * Whether the tracer is the global API's own (`trace.getTracer`): then,
+   * while no SDK is registered, executions make no spans at all, not even
+   * the API's span of no trace.
+   */
+  readonly tracerIsGlobal?: boolean;
   readonly flowId: string;
   /** The parent of the root span; the active context when undefined. */
   readonly parentContext: Context | undefined;
@@ -119,6 +126,10 @@ export class RoutineSpan implements ConversionTally {
 export class SpanBridge {
   private _root: RoutineSpan | undefined;
   private _ended = false;
+  // The global provider while no SDK is behind it, if the run began so
+  // with the global tracer: until one registers, asking the tracer for a
+  // span of no trace per execution would be most of such a run's cost.
+  private _withoutSdk: NoSdkSnapshot | undefined;
   // For each routine, the span that emitted the latest event sent to it.
   private readonly _causes = new Map<string, RoutineSpan>();
 
@@ -153,6 +164,10 @@ export class SpanBridge {
     slot?: CauseSlot,
   ): RoutineSpan | undefined {
     const root = this._rootAt(micros);
+    if (this._withoutSdk !== undefined) {
+      if (this._withoutSdk.unchanged()) return undefined;
+      this._withoutSdk = undefined;
+    }
     const base = context.active();
     const active = trace.getSpan(base);
     const parent =
@@ -407,6 +422,9 @@ export class SpanBridge {
     );
     const root = new RoutineSpan(span, this);
     root.ofNoTrace = isSpanOfNoTrace(span);
+    if (root.ofNoTrace && this._options.tracerIsGlobal === true) {
+      this._withoutSdk = NoSdkSnapshot.take();
+    }
     TAGGED.set(span, root);
     this._root = root;
     // A run that was ended before its first record still gets a whole

@@ -92,6 +92,7 @@ export class ExecutionTracker implements ExecutionOwner {
     );
     this._spans = new SpanBridge({
       tracer: options.tracer,
+      tracerIsGlobal: options.tracerIsDefault,
       flowId: options.flowId,
       parentContext: options.parentContext,
       captureParams: options.captureParams,

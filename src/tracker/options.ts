@@ -90,6 +90,8 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
 export interface ResolvedOptions {
   readonly flowId: string;
   readonly tracer: Tracer;
+  /** Whether {@link tracer} is the default, the global API's own. */
+  readonly tracerIsDefault: boolean;
   readonly parentContext: Context | undefined;
   readonly maxExecutionsPerRoutine: number;
   readonly maxEvents: number;
@@ -124,10 +126,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     }
   }
 
+  const tracer = optionalTracer(options);
   return {
     flowId: optionalString(options, 'flowId') ?? randomUUID(),
-    tracer:
-      optionalTracer(options) ?? trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+    tracer: tracer ?? trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+    tracerIsDefault: tracer === undefined,
     parentContext: optionalContext(options),
     maxExecutionsPerRoutine: limit(
       options,

@@ -47,6 +47,7 @@ describe('resolveOptions: defaults', () => {
       captureEventData: true,
       redactKeys: [],
       maxAttributeLength: 4096,
+      tracerIsDefault: true,
     });
     expect(typeof options.tracer.startSpan).toBe('function');
   });
@@ -89,7 +90,11 @@ describe('resolveOptions: defaults', () => {
     };
     const options = resolveOptions(given);
     // Every option as given, the list compared by its contents.
-    expect(options).toEqual({ ...given, redactKeys: ['ssn', pattern] });
+    expect(options).toEqual({
+      ...given,
+      redactKeys: ['ssn', pattern],
+      tracerIsDefault: false,
+    });
     expect(options.tracer).toBe(tracer);
     // A copy: changing the caller's list later changes nothing.
     redactKeys.push('late');

@@ -1,0 +1,90 @@
+import { ProxyTracer, trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { ExecutionTracker } from '../../src/index.js';
+import { NoSdkSnapshot } from '../../src/spans/no-sdk.js';
+import { createInMemoryTracing } from '../support/in-memory-tracing.js';
+
+afterEach(() => {
+  trace.disable();
+  vi.restoreAllMocks();
+});
+
+describe('NoSdkSnapshot', () => {
+  it('stays unchanged until an SDK registers as the global provider', () => {
+    const snapshot = NoSdkSnapshot.take();
+    expect(snapshot?.unchanged()).toBe(true);
+    expect(snapshot?.unchanged()).toBe(true);
+    trace.setGlobalTracerProvider(createInMemoryTracing().provider);
+    expect(snapshot?.unchanged()).toBe(false);
+  });
+
+  it('changes when the global provider is replaced', () => {
+    trace.setGlobalTracerProvider(createInMemoryTracing().provider);
+    const snapshot = NoSdkSnapshot.take();
+    expect(snapshot?.unchanged()).toBe(true);
+    trace.disable();
+    expect(snapshot?.unchanged()).toBe(false);
+  });
+});
+
+describe('the default tracer with no SDK registered', () => {
+  it('is asked for the root span only, and again for every execution once an SDK registers', () => {
+    const startSpan = vi.spyOn(ProxyTracer.prototype, 'startSpan');
+    const tracker = new ExecutionTracker('f');
+    for (let i = 0; i < 5; i++) {
+      const execution = tracker.recordRoutineStart('a', { i });
+      execution.recordEvent('out', 'b', { i });
+      expect(execution.spanContext.traceId).toBe(
+        '00000000000000000000000000000000',
+      );
+      execution.end();
+    }
+    expect(startSpan.mock.calls.map((call) => call[0])).toStrictEqual([
+      'flow f',
+    ]);
+    expect(tracker.getRoutinePerformance('a')?.completed).toBe(5);
+
+    const tracing = createInMemoryTracing();
+    trace.setGlobalTracerProvider(tracing.provider);
+    tracker.recordRoutineStart('b').end('failed');
+    tracker.recordRoutineStart('c').end();
+    expect(startSpan.mock.calls.map((call) => call[0])).toStrictEqual([
+      'flow f',
+      'b',
+      'c',
+    ]);
+    expect(tracing.span('b').attributes['flow.routine.status']).toBe('failed');
+    expect(tracker.getPerformanceMetrics().finished_executions).toBe(7);
+  });
+
+  it('a tracer passed in is asked for every execution, SDK or not', () => {
+    const startSpan = vi.spyOn(ProxyTracer.prototype, 'startSpan');
+    const tracker = new ExecutionTracker({
+      flowId: 'f',
+      tracer: trace.getTracer('mine'),
+    });
+    tracker.recordRoutineStart('a').end();
+    tracker.recordRoutineStart('a').end();
+    expect(startSpan.mock.calls.map((call) => call[0])).toStrictEqual([
+      'flow f',
+      'a',
+      'a',
+    ]);
+  });
+
+  it('an SDK registered and then disabled: the tracer keeps the SDK it found, and executions their spans', () => {
+    const tracker = new ExecutionTracker('f');
+    tracker.recordRoutineStart('a').end();
+    const tracing = createInMemoryTracing();
+    trace.setGlobalTracerProvider(tracing.provider);
+    tracker.recordRoutineStart('b').end();
+    trace.disable();
+    const late = tracker.recordRoutineStart('c');
+    late.end();
+    tracker.end();
+    expect(tracing.spans().map((span) => span.name)).toStrictEqual(['b', 'c']);
+    expect(late.spanContext).toStrictEqual(tracing.span('c').spanContext());
+    expect(tracker.getPerformanceMetrics().finished_executions).toBe(3);
+  });
+});
