@@ -1,6 +1,10 @@
 import { TrackerFormatError } from '../errors.js';
 import { errorMessage, isPlainRecord } from '../internal/values.js';
-import { StoredEvent, StoredExecution } from '../mirror/stored.js';
+import {
+  PlainExecution,
+  StoredEvent,
+  type StoredExecution,
+} from '../mirror/stored.js';
 import { parseTimestamp } from './timestamps.js';
 
 const MAX_SECONDS = 1e9;
@@ -112,7 +116,7 @@ function parseExecution(
 
   // The list's key is the routine the record is counted and ended under;
   // a record that names another routine is filed under its list's.
-  const execution = new StoredExecution(seq, listRoutineId, start, params);
+  const execution = new PlainExecution(seq, listRoutineId, start, params);
   execution.status = status;
   if (record.end_time !== undefined && record.end_time !== null) {
     execution.endMicros = expectTimestamp(record.end_time, `${path}.end_time`);

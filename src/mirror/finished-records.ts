@@ -1,4 +1,4 @@
-import { StoredExecution } from './stored.js';
+import { PlainExecution, type StoredExecution } from './stored.js';
 
 /** Numbers kept per record: seq, start, end and duration. */
 const NUMBERS = 4;
@@ -75,7 +75,7 @@ export class FinishedRecords {
   private _recordAt(slot: number): StoredExecution {
     const n = slot * NUMBERS;
     const v = slot * VALUES;
-    const record = new StoredExecution(
+    const record = new PlainExecution(
       this._numbers[n] ?? 0,
       this._routineId,
       this._numbers[n + 1] ?? 0,

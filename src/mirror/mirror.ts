@@ -9,7 +9,7 @@ import { CompensatedSum } from './compensated-sum.js';
 import { EventLog } from './event-log.js';
 import { RoutineStore } from './routine-store.js';
 import type { StoredEvent } from './stored.js';
-import { StoredExecution } from './stored.js';
+import { PlainExecution, type StoredExecution } from './stored.js';
 
 /** The bounds of a mirror. `Infinity` keeps everything. */
 export interface MirrorLimits {
@@ -295,5 +295,5 @@ function plainRecord(
   startMicros: number,
   params: Record<string, unknown>,
 ): StoredExecution {
-  return new StoredExecution(seq, routineId, startMicros, params);
+  return new PlainExecution(seq, routineId, startMicros, params);
 }

@@ -7,39 +7,68 @@
 import type { RunningNode } from '../internal/running-list.js';
 
 /** One execution as the mirror holds it. */
-export class StoredExecution implements RunningNode {
+export interface StoredExecution extends RunningNode {
+  /** Start order within the tracker, to list records as they started. */
+  readonly seq: number;
+  readonly routineId: string;
+  /** Start time in epoch microseconds. */
+  readonly startMicros: number;
+  readonly params: Record<string, unknown>;
   /** `running` until the execution ends. */
-  status = 'running';
+  status: string;
   /** End time in epoch microseconds, once ended. */
-  endMicros: number | undefined = undefined;
+  endMicros: number | undefined;
   /** The result the engine passed, if any. */
-  result: unknown = undefined;
+  result: unknown;
   /** The error message the engine passed, if any. */
-  error: string | undefined = undefined;
+  error: string | undefined;
   /** Duration in seconds, once ended. */
-  executionTime: number | undefined = undefined;
+  executionTime: number | undefined;
   /**
    * Whether the record is still held while it runs (the bound drops a
    * running one only when nothing else is left); aggregates count it
    * either way. A finished record is held as a copy.
    */
+  retained: boolean;
+  /** Whether the execution has ended. */
+  readonly ended: boolean;
+}
+
+/**
+ * A stored execution that is nothing more: one loaded from a dump, or
+ * read back from a routine's finished records. Its fields are laid out
+ * once, so that every record shares one hidden class.
+ */
+export class PlainExecution implements StoredExecution {
+  status = 'running';
+  endMicros: number | undefined = undefined;
+  result: unknown = undefined;
+  error: string | undefined = undefined;
+  executionTime: number | undefined = undefined;
   retained = true;
-  /** Links in its routine's list of running records, while it runs. */
   previousRunning: RunningNode | undefined = undefined;
   nextRunning: RunningNode | undefined = undefined;
 
   constructor(
-    /** Start order within the tracker, to list records as they started. */
     readonly seq: number,
     readonly routineId: string,
     readonly startMicros: number,
     readonly params: Record<string, unknown>,
   ) {}
 
-  /** Whether the execution has ended. */
   get ended(): boolean {
-    return this.endMicros !== undefined || this.status !== 'running';
+    return hasEnded(this);
   }
+}
+
+/**
+ * Whether an execution has ended: it has an end time, or a status other
+ * than `running` (a dump may carry either without the other).
+ */
+export function hasEnded(
+  record: Pick<StoredExecution, 'endMicros' | 'status'>,
+): boolean {
+  return record.endMicros !== undefined || record.status !== 'running';
 }
 
 /** One event as the mirror holds it. */

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { FinishedRecords } from '../../src/mirror/finished-records.js';
-import { StoredExecution } from '../../src/mirror/stored.js';
+import {
+  PlainExecution,
+  type StoredExecution,
+} from '../../src/mirror/stored.js';
 
 /** A finished record of `seq`, with every field set from it. */
 function finished(seq: number): StoredExecution {
-  const record = new StoredExecution(seq, 'r', 1_700_000_000_000_000 + seq, {
+  const record = new PlainExecution(seq, 'r', 1_700_000_000_000_000 + seq, {
     seq,
   });
   record.status = seq % 3 === 0 ? 'failed' : 'completed';
@@ -46,7 +49,7 @@ describe('FinishedRecords', () => {
 
   it('keeps a record without an end time or a duration without them', () => {
     const records = new FinishedRecords('r');
-    const loaded = new StoredExecution(1, 'r', 5, {});
+    const loaded = new PlainExecution(1, 'r', 5, {});
     loaded.status = 'skipped';
     records.push(loaded);
     expect(records.toArray()[0]).toMatchObject({

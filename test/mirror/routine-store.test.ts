@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { RoutineStore } from '../../src/mirror/routine-store.js';
-import { StoredExecution } from '../../src/mirror/stored.js';
+import {
+  PlainExecution,
+  type StoredExecution,
+} from '../../src/mirror/stored.js';
 
 /** A running record, started at `seq` milliseconds. */
 function running(seq: number): StoredExecution {
-  return new StoredExecution(seq, 'r', seq * 1000, { seq });
+  return new PlainExecution(seq, 'r', seq * 1000, { seq });
 }
 
 /** A record that arrives already ended, as from a dump. */
@@ -153,7 +156,7 @@ describe('RoutineStore', () => {
   it('reads back every field of a finished record, under its routine', () => {
     const store = new RoutineStore(10, 'load');
     const params = { path: 'in.csv' };
-    const execution = new StoredExecution(
+    const execution = new PlainExecution(
       7,
       'load',
       1_700_000_000_000_001,
@@ -167,7 +170,7 @@ describe('RoutineStore', () => {
     execution.error = 'disk full';
     store.markEnded(execution, 'running');
     // A dump's record may be ended without an end time or a duration.
-    const loaded = new StoredExecution(8, 'load', 1_700_000_001_000_000, {});
+    const loaded = new PlainExecution(8, 'load', 1_700_000_001_000_000, {});
     loaded.status = 'skipped';
     store.add(loaded);
 
