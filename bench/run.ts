@@ -95,16 +95,7 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const targets = targetsOf(results);
   if (options.json) {
-    console.log(
-      JSON.stringify({
-        benchmark: 'otel-execution-tracker',
-        profile,
-        machine,
-        seconds,
-        scenarios: results,
-        targets,
-      }),
-    );
+    printJson(profile, machine, seconds, { scenarios: results, targets });
   } else {
     console.log(formatSummary(targets, seconds));
   }
@@ -128,16 +119,7 @@ async function runAcrossProcesses(options: BenchOptions): Promise<void> {
   const figures = figuresOverProcesses(outputs);
   const seconds = (performance.now() - started) / 1000;
   if (options.json) {
-    console.log(
-      JSON.stringify({
-        benchmark: 'otel-execution-tracker',
-        profile,
-        machine,
-        seconds,
-        processes,
-        figures,
-      }),
-    );
+    printJson(profile, machine, seconds, { processes, figures });
     return;
   }
   console.log(
@@ -145,6 +127,24 @@ async function runAcrossProcesses(options: BenchOptions): Promise<void> {
   );
   console.log(formatFiguresOverProcesses(figures, processes));
   console.log(`total ${seconds.toFixed(1)} s`);
+}
+
+/** The run as one JSON object: what ran where, then its figures. */
+function printJson(
+  profile: BenchOptions['profile'],
+  machine: ReturnType<typeof describeMachine>,
+  seconds: number,
+  figures: Readonly<Record<string, unknown>>,
+): void {
+  console.log(
+    JSON.stringify({
+      benchmark: 'otel-execution-tracker',
+      profile,
+      machine,
+      seconds,
+      ...figures,
+    }),
+  );
 }
 
 await main();
