@@ -1,24 +1,21 @@
-import { trace } from '@opentelemetry/api';
-
-/** What the global API's tracer provider is asked: its delegate. */
+/** What a global API's tracer provider is asked: its delegate. */
 interface DelegatingProvider {
   getDelegate(): unknown;
 }
 
 /**
- * The global tracer provider and its delegate, as they were when a tracer
- * from `trace.getTracer` gave the API's span of no trace: no SDK behind
- * it. While both are unchanged, that tracer goes on giving such spans, and
- * asking it for one per execution can be left out.
+ * A tracer provider of the global API and its delegate, as they were when
+ * a tracer of that provider gave the API's span of no trace: no SDK
+ * behind it. While the delegate is unchanged, that tracer goes on giving
+ * such spans, and asking it for one per execution can be left out.
  *
- * A tracer from `trace.getTracer` asks the provider it was made from for
- * a delegate on every span until it gets one, and a provider gets one only
- * as an SDK registers it as the global provider. Its span of no trace says
- * it had none. If that provider is the global one, it gets one only by
- * {@link unchanged}'s delegate changing; if it is not (another copy of the
- * API registered first, or the global one was replaced since), it is never
- * registered as the global provider while the global one stays, and never
- * gets one either.
+ * A tracer from the global API's provider asks that provider for a
+ * delegate on every span until it gets one, and the provider gets one
+ * only as an SDK registers as the global provider while it is the global
+ * one. A provider that stopped being the global one (`trace.disable()`)
+ * never gets one, and neither do its tracers: its delegate alone says
+ * whether they can make spans, and reading it is a field read, where
+ * asking the API for the global provider is a lookup on the global object.
  */
 export class NoSdkSnapshot {
   private constructor(
@@ -27,22 +24,18 @@ export class NoSdkSnapshot {
   ) {}
 
   /**
-   * The global provider as it is now; undefined if it has no delegate to
-   * ask for (an API that keeps its providers another way).
+   * The delegate of `provider` as it is now; undefined if it has none to
+   * ask for (a provider that is not the global API's own).
    */
-  static take(): NoSdkSnapshot | undefined {
-    const provider = trace.getTracerProvider() as Partial<DelegatingProvider>;
-    if (typeof provider.getDelegate !== 'function') return undefined;
-    const delegating = provider as DelegatingProvider;
+  static take(provider: object): NoSdkSnapshot | undefined {
+    const candidate = provider as Partial<DelegatingProvider>;
+    if (typeof candidate.getDelegate !== 'function') return undefined;
+    const delegating = candidate as DelegatingProvider;
     return new NoSdkSnapshot(delegating, delegating.getDelegate());
   }
 
-  /** Whether the global provider and its delegate are still those taken. */
+  /** Whether the provider's delegate is still the one taken. */
   unchanged(): boolean {
-    const current: unknown = trace.getTracerProvider();
-    return (
-      current === this._provider &&
-      this._provider.getDelegate() === this._delegate
-    );
+    return this._provider.getDelegate() === this._delegate;
   }
 }

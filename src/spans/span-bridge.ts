@@ -10,6 +10,7 @@ import {
   type Span,
   type SpanContext,
   type Tracer,
+  type TracerProvider,
 } from '@opentelemetry/api';
 
 import {
@@ -39,11 +40,11 @@ import { cutString, errorMessage, isError } from '../internal/values.js';
 export interface SpanBridgeOptions {
   readonly tracer: Tracer;
   /**
-   * Whether the tracer is the global API's own (`trace.getTracer`): then,
-   * while no SDK is registered, executions make no spans at all, not even
-   * the API's span of no trace.
+   * The global API's provider the tracer came from (`trace.getTracer`),
+   * if it did: then, while no SDK is registered with it, executions make
+   * no spans at all, not even the API's span of no trace.
    */
-  readonly tracerIsGlobal?: boolean;
+  readonly defaultTracerProvider?: TracerProvider | undefined;
   readonly flowId: string;
   /** The parent of the root span; the active context when undefined. */
   readonly parentContext: Context | undefined;
@@ -164,10 +165,21 @@ export class SpanBridge {
     slot?: CauseSlot,
   ): RoutineSpan | undefined {
     const root = this._rootAt(micros);
-    if (this._withoutSdk !== undefined) {
-      if (this._withoutSdk.unchanged()) return undefined;
-      this._withoutSdk = undefined;
-    }
+    // Kept apart from the span's start, so that this check is inlined into
+    // the caller and is all that a run without an SDK pays here.
+    if (this._withoutSdk?.unchanged() === true) return undefined;
+    return this._startSpan(root, routineId, params, micros, slot);
+  }
+
+  private _startSpan(
+    root: RoutineSpan,
+    routineId: string,
+    params: unknown,
+    micros: number,
+    slot: CauseSlot | undefined,
+  ): RoutineSpan | undefined {
+    // An SDK has registered since the run found none.
+    this._withoutSdk = undefined;
     const base = context.active();
     const active = trace.getSpan(base);
     const parent =
@@ -408,9 +420,13 @@ export class SpanBridge {
     return text.length <= max ? text : cutString(text, max);
   }
 
+  /** The root span, started at `micros` if the run has none yet. */
   private _rootAt(micros: number): RoutineSpan {
-    if (this._root !== undefined) return this._root;
+    // Apart from the start, so that this check is inlined into every call.
+    return this._root ?? this._startRoot(micros);
+  }
 
+  private _startRoot(micros: number): RoutineSpan {
     const { tracer, flowId, parentContext } = this._options;
     const span = tracer.startSpan(
       this._cut(`flow ${flowId}`),
@@ -422,8 +438,9 @@ export class SpanBridge {
     );
     const root = new RoutineSpan(span, this);
     root.ofNoTrace = isSpanOfNoTrace(span);
-    if (root.ofNoTrace && this._options.tracerIsGlobal === true) {
-      this._withoutSdk = NoSdkSnapshot.take();
+    const provider = this._options.defaultTracerProvider;
+    if (root.ofNoTrace && provider !== undefined) {
+      this._withoutSdk = NoSdkSnapshot.take(provider);
     }
     TAGGED.set(span, root);
     this._root = root;

@@ -92,7 +92,7 @@ export class ExecutionTracker implements ExecutionOwner {
     );
     this._spans = new SpanBridge({
       tracer: options.tracer,
-      tracerIsGlobal: options.tracerIsDefault,
+      defaultTracerProvider: options.defaultTracerProvider,
       flowId: options.flowId,
       parentContext: options.parentContext,
       captureParams: options.captureParams,
@@ -519,10 +519,13 @@ export class ExecutionTracker implements ExecutionOwner {
       if (!this._ended) this._noteOpenSpans();
       const values = this._asRecord(data, 'event data');
       this._mirror.recordEvent(micros, source, name, target, values);
-      const sender = this._emitter(emitter, source);
+      const sender = this._emitter(emitter, source)?.routineSpan;
+      // With no span of the sender's and a run known to have no trace,
+      // there is no span to add the event to and no parent to remember.
+      if (sender === undefined && !this._spans.notesCauses) return;
       try {
         this._spans.addEvent(
-          sender?.routineSpan,
+          sender,
           source,
           name,
           target,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 
-import { trace, type Context, type Tracer } from '@opentelemetry/api';
+import {
+  trace,
+  type Context,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 
 import { describeValue } from '../internal/values.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
@@ -90,8 +95,11 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
 export interface ResolvedOptions {
   readonly flowId: string;
   readonly tracer: Tracer;
-  /** Whether {@link tracer} is the default, the global API's own. */
-  readonly tracerIsDefault: boolean;
+  /**
+   * The global provider the default tracer came from; undefined for a
+   * tracer passed in.
+   */
+  readonly defaultTracerProvider: TracerProvider | undefined;
   readonly parentContext: Context | undefined;
   readonly maxExecutionsPerRoutine: number;
   readonly maxEvents: number;
@@ -126,11 +134,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     }
   }
 
-  const tracer = optionalTracer(options);
+  const { tracer, provider } = chooseTracer(options);
   return {
     flowId: optionalString(options, 'flowId') ?? randomUUID(),
-    tracer: tracer ?? trace.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
-    tracerIsDefault: tracer === undefined,
+    tracer,
+    defaultTracerProvider: provider,
     parentContext: optionalContext(options),
     maxExecutionsPerRoutine: limit(
       options,
@@ -243,4 +251,21 @@ function invalid(
   return new ErrorClass(
     `ExecutionTracker option ${name}: expected ${expected}, received ${describeValue(received)}`,
   );
+}
+
+/**
+ * The tracer given, or the default one with the global provider it came
+ * from: that provider's tracers make spans once an SDK registers with it.
+ */
+function chooseTracer(options: Record<string, unknown>): {
+  tracer: Tracer;
+  provider: TracerProvider | undefined;
+} {
+  const given = optionalTracer(options);
+  if (given !== undefined) return { tracer: given, provider: undefined };
+  const provider = trace.getTracerProvider();
+  return {
+    tracer: provider.getTracer(PACKAGE_NAME, PACKAGE_VERSION),
+    provider,
+  };
 }

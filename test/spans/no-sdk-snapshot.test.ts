@@ -11,20 +11,28 @@ afterEach(() => {
 });
 
 describe('NoSdkSnapshot', () => {
-  it('stays unchanged until an SDK registers as the global provider', () => {
-    const snapshot = NoSdkSnapshot.take();
+  it('stays unchanged until an SDK registers with the provider taken', () => {
+    const snapshot = NoSdkSnapshot.take(trace.getTracerProvider());
     expect(snapshot?.unchanged()).toBe(true);
     expect(snapshot?.unchanged()).toBe(true);
     trace.setGlobalTracerProvider(createInMemoryTracing().provider);
     expect(snapshot?.unchanged()).toBe(false);
   });
 
-  it('changes when the global provider is replaced', () => {
-    trace.setGlobalTracerProvider(createInMemoryTracing().provider);
-    const snapshot = NoSdkSnapshot.take();
-    expect(snapshot?.unchanged()).toBe(true);
+  it('stays unchanged when an SDK registers after the provider taken stopped being the global one', () => {
+    const provider = trace.getTracerProvider();
+    const tracer = provider.getTracer('t');
+    const snapshot = NoSdkSnapshot.take(provider);
     trace.disable();
-    expect(snapshot?.unchanged()).toBe(false);
+    trace.setGlobalTracerProvider(createInMemoryTracing().provider);
+    // Its tracers never get the SDK either: the snapshot is right to stay.
+    expect(snapshot?.unchanged()).toBe(true);
+    expect(tracer.startSpan('s').isRecording()).toBe(false);
+  });
+
+  it('takes nothing from a provider without a delegate', () => {
+    const { provider } = createInMemoryTracing();
+    expect(NoSdkSnapshot.take(provider)).toBeUndefined();
   });
 });
 

@@ -47,8 +47,8 @@ describe('resolveOptions: defaults', () => {
       captureEventData: true,
       redactKeys: [],
       maxAttributeLength: 4096,
-      tracerIsDefault: true,
     });
+    expect(options.defaultTracerProvider).toBe(trace.getTracerProvider());
     expect(typeof options.tracer.startSpan).toBe('function');
   });
 
@@ -93,7 +93,7 @@ describe('resolveOptions: defaults', () => {
     expect(options).toEqual({
       ...given,
       redactKeys: ['ssn', pattern],
-      tracerIsDefault: false,
+      defaultTracerProvider: undefined,
     });
     expect(options.tracer).toBe(tracer);
     // A copy: changing the caller's list later changes nothing.
