@@ -91,27 +91,52 @@ export interface ExecutionOwner {
  * mirror's time per execution.
  */
 export class TrackedExecution implements ExecutionHandle, StoredExecution {
+  // Every field is declared only and set in the constructor: fields with
+  // initializers, parameter properties included, are defined by an
+  // initializer function of their own, one more call per execution.
+  declare private readonly _owner: ExecutionOwner;
+  declare readonly seq: number;
+  declare readonly routineId: string;
+  declare readonly startMicros: number;
+  declare readonly params: Record<string, unknown>;
+  /** Its routine's store, which ends it without a lookup. */
+  declare readonly store: RoutineStore<TrackedExecution>;
   // The fields of a record, as StoredExecution documents them.
-  status = 'running';
-  endMicros: number | undefined = undefined;
-  result: unknown = undefined;
-  error: string | undefined = undefined;
-  executionTime: number | undefined = undefined;
-  retained = true;
-  previousRunning: RunningNode | undefined = undefined;
-  nextRunning: RunningNode | undefined = undefined;
+  declare status: string;
+  declare endMicros: number | undefined;
+  declare result: unknown;
+  declare error: string | undefined;
+  declare executionTime: number | undefined;
+  declare retained: boolean;
+  declare previousRunning: RunningNode | undefined;
+  declare nextRunning: RunningNode | undefined;
   /** The span, unless the tracer failed, made none, or the record was loaded. */
-  routineSpan: RoutineSpan | undefined = undefined;
+  declare routineSpan: RoutineSpan | undefined;
 
   constructor(
-    private readonly _owner: ExecutionOwner,
-    readonly seq: number,
-    readonly routineId: string,
-    readonly startMicros: number,
-    readonly params: Record<string, unknown>,
-    /** Its routine's store, which ends it without a lookup. */
-    readonly store: RoutineStore<TrackedExecution>,
-  ) {}
+    owner: ExecutionOwner,
+    seq: number,
+    routineId: string,
+    startMicros: number,
+    params: Record<string, unknown>,
+    store: RoutineStore<TrackedExecution>,
+  ) {
+    this._owner = owner;
+    this.seq = seq;
+    this.routineId = routineId;
+    this.startMicros = startMicros;
+    this.params = params;
+    this.store = store;
+    this.status = 'running';
+    this.endMicros = undefined;
+    this.result = undefined;
+    this.error = undefined;
+    this.executionTime = undefined;
+    this.retained = true;
+    this.previousRunning = undefined;
+    this.nextRunning = undefined;
+    this.routineSpan = undefined;
+  }
 
   get ended(): boolean {
     return hasEnded(this);
