@@ -24,6 +24,7 @@ import {
   ExecutionTracker,
 } from '../src/index.js';
 import type { ExecutionTrackerOptions } from '../src/index.js';
+import type { LeastMirror } from './least-mirror.js';
 
 /** The routines executions are spread over. */
 export const ROUTINES: readonly string[] = Array.from(
@@ -90,6 +91,18 @@ export function trackerExecution(
       routineOf(index),
       params(index),
     );
+    execution.recordEvent(EVENT_NAME, targetOf(index), { rows: 1 });
+    execution.end('completed');
+  };
+}
+
+/** The same execution through the least mirror, the floor of any mirror. */
+export function leastMirrorExecution(
+  mirror: LeastMirror,
+  params: ParamsFactory,
+): (index: number) => void {
+  return (index) => {
+    const execution = mirror.start(routineOf(index), params(index));
     execution.recordEvent(EVENT_NAME, targetOf(index), { rows: 1 });
     execution.end('completed');
   };

@@ -3,6 +3,7 @@
  * registered: its executions make no spans) against raw OpenTelemetry on a
  * recording SDK.
  */
+import { LeastMirror } from '../least-mirror.js';
 import { ratioOf, type Contender } from '../measure.js';
 import { RecordingSdk } from '../otel.js';
 import {
@@ -13,6 +14,7 @@ import {
   type ScenarioResult,
 } from '../results.js';
 import {
+  leastMirrorExecution,
   mirrorTracker,
   RawInstrumentation,
   trackerExecution,
@@ -45,6 +47,7 @@ export async function runMirror(
     { name: 'mirror', op: trackerExecution(tracker, params) },
     { name: 'raw', op: raw.execution(params) },
     { name: 'clock', op: threeClockReadings },
+    { name: 'least', op: leastMirrorExecution(new LeastMirror(), params) },
   ];
   const runs = await measureBothParamSizes(
     context,
@@ -52,17 +55,25 @@ export async function runMirror(
     'mirror alone and raw OpenTelemetry',
     pair,
   );
-  const [smallMirror, smallRaw, smallClock] = runs.small;
+  const [smallMirror, smallRaw, smallClock, smallLeast] = runs.small;
   const [paramsMirror, paramsRaw] = runs.realistic;
   tracker.end();
   raw.end();
   await sdk.shutdown();
 
-  if (!smallMirror || !smallRaw || !smallClock || !paramsMirror || !paramsRaw) {
+  if (
+    !smallMirror ||
+    !smallRaw ||
+    !smallClock ||
+    !smallLeast ||
+    !paramsMirror ||
+    !paramsRaw
+  ) {
     throw new Error('mirror: a contender is missing');
   }
   const small = ratioOf(smallMirror, smallRaw);
   const floor = ratioOf(smallClock, smallRaw);
+  const least = ratioOf(smallLeast, smallRaw);
   const withParams = ratioOf(paramsMirror, paramsRaw);
   const rows: Row[] = [
     nsRow('mirror_ns', 'mirror alone, per execution', smallMirror),
@@ -74,6 +85,12 @@ export async function runMirror(
       smallClock,
     ),
     ratioRow('clock_floor_over_raw', 'three clock readings / raw', floor),
+    nsRow(
+      'least_mirror_ns',
+      'the least mirror (keeps what the mirror keeps, checks nothing)',
+      smallLeast,
+    ),
+    ratioRow('least_mirror_over_raw', 'the least mirror / raw', least),
     nsRow('mirror_params_ns', 'mirror alone, realistic params', paramsMirror),
     nsRow('raw_params_ns', 'raw OpenTelemetry, realistic params', paramsRaw),
     ratioRow(
@@ -91,6 +108,7 @@ export async function runMirror(
       'the tracker has its default tracer, the global one, with no SDK registered: its executions make no spans',
       'raw OpenTelemetry records on the SDK of scenario 1 (BatchSpanProcessor, no-op exporter)',
       `three performance.now() readings, timed beside them, are what any mirror that stamps an execution's start, event and end pays at least`,
+      'the least mirror (bench/least-mirror.ts) keeps every record with its params and every event with its data in rings at the default bounds, with counts, sum, min and max per routine; it checks no input and keeps no running list or percentiles',
     ],
     data: {
       small: {
@@ -99,6 +117,8 @@ export async function runMirror(
         ratio: small,
         clockFloor: smallClock,
         clockFloorRatio: floor,
+        leastMirror: smallLeast,
+        leastMirrorRatio: least,
       },
       realisticParams: {
         mirror: paramsMirror,
