@@ -4,6 +4,8 @@
  * of any value in it.
  */
 const SUB_BUCKET_BITS = 6;
+/** Buckets per doubling; a bucket's number divided by it is its doubling. */
+const PER_DOUBLING = 2 ** SUB_BUCKET_BITS;
 /** The high 32 bits of a double hold the exponent and 20 mantissa bits. */
 const SHIFT = 20 - SUB_BUCKET_BITS;
 /**
@@ -29,21 +31,28 @@ function lowerBoundOf(bucket: number): number {
   return bits.getFloat64(0);
 }
 
+// A power of two is the first bucket of its doubling.
 const FIRST_BUCKET = bucketOf(SMALLEST);
 const LAST_BUCKET = bucketOf(LARGEST);
-/** Buckets a histogram adds at least when it grows. */
-const MIN_GROWTH = 64;
 
 /**
  * Counts of durations in buckets of equal width on a log scale, for
  * percentiles over any number of executions in bounded memory. A bucket
  * is found from the bits of the value, with no logarithm, and the buckets
- * held are the range the durations span, grown as they come: a routine
- * whose durations span a factor of 16 holds 256 buckets (2 KB).
+ * held are the whole doublings the durations span, grown as they come: a
+ * routine whose durations span a factor of 16 holds 4 or 5 doublings of
+ * 64 buckets (2 to 2.5 KB).
+ *
+ * Each doubling also keeps its total, so that finding a rank skips whole
+ * doublings: a run's durations are mostly alike, with a few far out (a
+ * collector's pause, a timeout), and the hundreds of empty buckets in
+ * between would otherwise be read on every query.
  */
 export class DurationHistogram {
   private _counts = new Float64Array(0);
-  // The bucket of _counts[0].
+  private _doublingCounts = new Float64Array(0);
+  // The bucket of _counts[0]: always the first of its doubling, so that
+  // slot / PER_DOUBLING is the doubling's index in _doublingCounts.
   private _first = 0;
   private _below = 0;
   private _above = 0;
@@ -71,6 +80,7 @@ export class DurationHistogram {
       slot = bucket - this._first;
     }
     (this._counts[slot] as number)++;
+    (this._doublingCounts[slot >>> SUB_BUCKET_BITS] as number)++;
   }
 
   /**
@@ -82,37 +92,65 @@ export class DurationHistogram {
   valueAtRank(rank: number): number {
     let seen = this._below;
     if (rank < seen) return 0;
-    const counts = this._counts;
-    for (let slot = 0; slot < counts.length; slot++) {
-      seen += counts[slot] as number;
-      if (rank < seen) {
-        const bucket = this._first + slot;
-        return (lowerBoundOf(bucket) + lowerBoundOf(bucket + 1)) / 2;
+    const doublings = this._doublingCounts;
+    for (let doubling = 0; doubling < doublings.length; doubling++) {
+      const inDoubling = doublings[doubling] as number;
+      if (rank >= seen + inDoubling) {
+        seen += inDoubling;
+        continue;
+      }
+      const counts = this._counts;
+      const end = Math.min(counts.length, (doubling + 1) * PER_DOUBLING);
+      for (let slot = doubling * PER_DOUBLING; slot < end; slot++) {
+        seen += counts[slot] as number;
+        if (rank < seen) {
+          const bucket = this._first + slot;
+          return (lowerBoundOf(bucket) + lowerBoundOf(bucket + 1)) / 2;
+        }
       }
     }
     return Infinity;
   }
 
-  /** Grows the buckets held to cover `bucket`, with room to spare. */
+  /**
+   * Grows the buckets held to whole doublings that cover `bucket`, at
+   * least twice as many as before, so that a histogram grows a few times
+   * only.
+   */
   private _cover(bucket: number): void {
     const held = this._counts.length;
     let first: number;
     let end: number;
     if (held === 0) {
-      first = bucket - MIN_GROWTH / 2;
-      end = bucket + MIN_GROWTH / 2;
+      first = bucket;
+      end = bucket + 1;
     } else if (bucket < this._first) {
       end = this._first + held;
-      first = Math.min(bucket, end - 2 * held, this._first - MIN_GROWTH);
+      first = Math.min(bucket, end - 2 * held);
     } else {
       first = this._first;
-      end = Math.max(bucket + 1, first + 2 * held, first + held + MIN_GROWTH);
+      end = Math.max(bucket + 1, first + 2 * held);
     }
-    first = Math.max(first, FIRST_BUCKET);
-    end = Math.min(end, LAST_BUCKET + 1);
+    first = Math.max(startOfDoubling(first), FIRST_BUCKET);
+    end = Math.min(startOfDoubling(end - 1) + PER_DOUBLING, LAST_BUCKET + 1);
+
     const counts = new Float64Array(end - first);
-    if (held > 0) counts.set(this._counts, this._first - first);
+    const doublingCounts = new Float64Array(
+      Math.ceil((end - first) / PER_DOUBLING),
+    );
+    if (held > 0) {
+      counts.set(this._counts, this._first - first);
+      doublingCounts.set(
+        this._doublingCounts,
+        (this._first - first) / PER_DOUBLING,
+      );
+    }
     this._counts = counts;
+    this._doublingCounts = doublingCounts;
     this._first = first;
   }
+}
+
+function startOfDoubling(bucket: number): number {
+  return bucket - (bucket % PER_DOUBLING);
 }

@@ -36,6 +36,22 @@ describe('DurationHistogram', () => {
     expectRanksWithin(values, 1 / 128);
   });
 
+  it('finds every rank among a few far outliers, grown down and up past empty doublings', () => {
+    const values: number[] = [];
+    for (let i = 0; i < 500; i++) values.push(2e-6 + (i % 50) * 1e-7);
+    values.push(3, 0.02, 1e-8, 7e-9, 5000);
+    for (let i = 0; i < 300; i++) values.push(1.5e-3 + (i % 30) * 1e-5);
+    expectRanksWithin(values, 1 / 128);
+  });
+
+  it('holds whole doublings of 64 buckets', () => {
+    const histogram = new DurationHistogram();
+    histogram.add(1e-3);
+    expect(histogram.bucketCount).toBe(64);
+    histogram.add(1.5);
+    expect(histogram.bucketCount % 64).toBe(0);
+  });
+
   it('counts zero, NaN and what lies below a nanosecond as zero, and what lies past 2^40 s as Infinity', () => {
     const histogram = new DurationHistogram();
     for (const value of [0, NaN, 1e-12, 0.5, 1e300]) histogram.add(value);
