@@ -162,7 +162,10 @@ export class RoutineStats {
     if (sorted !== undefined) return sorted[rank] ?? 0;
     if (rank <= 0) return this._min;
     if (rank >= this._timed - 1) return this._max;
-    return (this._histogram as DurationHistogram).valueAtRank(rank);
+    // A rank past the histogram's buckets is Infinity there; interpolating
+    // from it would give NaN.
+    const value = (this._histogram as DurationHistogram).valueAtRank(rank);
+    return Math.min(this._max, Math.max(this._min, value));
   }
 
   private _bump(status: string, delta: number): void {

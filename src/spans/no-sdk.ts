@@ -1,6 +1,10 @@
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../version.js';
+
 /** What a global API's tracer provider is asked: its delegate. */
 interface DelegatingProvider {
   getDelegate(): unknown;
+  /** The delegate's tracer; undefined while it has no delegate. */
+  getDelegateTracer(name: string, version?: string): unknown;
 }
 
 /**
@@ -29,8 +33,19 @@ export class NoSdkSnapshot {
    */
   static take(provider: object): NoSdkSnapshot | undefined {
     const candidate = provider as Partial<DelegatingProvider>;
-    if (typeof candidate.getDelegate !== 'function') return undefined;
+    if (
+      typeof candidate.getDelegate !== 'function' ||
+      typeof candidate.getDelegateTracer !== 'function'
+    ) {
+      return undefined;
+    }
     const delegating = candidate as DelegatingProvider;
+    // With an SDK behind it, a span of no trace came from tracing being
+    // suppressed where it was asked for, and its next ones may record. The
+    // tracer asked for is the tracker's own, which the SDK already holds.
+    if (delegating.getDelegateTracer(PACKAGE_NAME, PACKAGE_VERSION)) {
+      return undefined;
+    }
     return new NoSdkSnapshot(delegating, delegating.getDelegate());
   }
 

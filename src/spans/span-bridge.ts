@@ -133,6 +133,9 @@ export class SpanBridge {
   private _withoutSdk: NoSdkSnapshot | undefined;
   // For each routine, the span that emitted the latest event sent to it.
   private readonly _causes = new Map<string, RoutineSpan>();
+  // Whether an execution has had a span of its own: from then on, even in
+  // a run whose root has no trace, events decide their targets' parents.
+  private _madeSpans = false;
 
   constructor(private readonly _options: SpanBridgeOptions) {}
 
@@ -141,7 +144,7 @@ export class SpanBridge {
    * {@link CauseSlot}: not once the run is known to have no trace.
    */
   get notesCauses(): boolean {
-    return this._root?.ofNoTrace !== true;
+    return this._root?.ofNoTrace !== true || this._madeSpans;
   }
 
   /** The root span's context, once the run has produced its first record. */
@@ -207,6 +210,7 @@ export class SpanBridge {
         : parent.contextIn(base),
     );
     if (isSpanOfNoTrace(span)) return undefined;
+    this._madeSpans = true;
     const routineSpan = new RoutineSpan(span, this);
     TAGGED.set(span, routineSpan);
     // Params join the attributes written at the end, in the same call:
@@ -296,8 +300,11 @@ export class SpanBridge {
   ): void {
     const root = this._rootAt(micros);
     // Without an SDK every span is the span of no trace: no parent to
-    // remember, no span to add the event to.
-    if (source === undefined && root.ofNoTrace) return;
+    // remember, no span to add the event to. Once executions have spans
+    // (an SDK registered since the run began), the event still makes its
+    // target's next execution start a trace of its own, as the root's
+    // child would.
+    if (source === undefined && !this.notesCauses) return;
     const sender = source ?? root;
     if (targetSlot !== undefined) targetSlot.cause = sender;
     else if (targetRoutineId !== null) this._noteCause(targetRoutineId, sender);

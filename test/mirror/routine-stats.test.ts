@@ -257,6 +257,16 @@ describe('RoutineStats', () => {
     }
   });
 
+  it('gives the exact maximum, not NaN, for percentiles whose ranks both lie past the histogram', () => {
+    const stats = new RoutineStats();
+    for (let i = 0; i < 35; i++) record(stats, 'completed', 1);
+    for (let i = 0; i < 65; i++) record(stats, 'completed', 2 ** 41);
+    const performance = stats.performance();
+    expect(performance.p50_execution_time).toBe(2 ** 41);
+    expect(performance.p95_execution_time).toBe(2 ** 41);
+    expect(performance.p99_execution_time).toBe(2 ** 41);
+  });
+
   it('handles zero durations', () => {
     const stats = new RoutineStats();
     stats.addDuration(0);

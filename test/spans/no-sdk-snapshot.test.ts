@@ -1,9 +1,16 @@
-import { ProxyTracer, trace } from '@opentelemetry/api';
+import { context, ProxyTracer, trace } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { ExecutionTracker } from '../../src/index.js';
 import { NoSdkSnapshot } from '../../src/spans/no-sdk.js';
-import { createInMemoryTracing } from '../support/in-memory-tracing.js';
+import {
+  createInMemoryTracing,
+  parentId,
+  useAsyncContextInThisFile,
+} from '../support/in-memory-tracing.js';
+
+useAsyncContextInThisFile();
 
 afterEach(() => {
   trace.disable();
@@ -28,6 +35,11 @@ describe('NoSdkSnapshot', () => {
     // Its tracers never get the SDK either: the snapshot is right to stay.
     expect(snapshot?.unchanged()).toBe(true);
     expect(tracer.startSpan('s').isRecording()).toBe(false);
+  });
+
+  it('takes nothing from a provider with an SDK behind it', () => {
+    trace.setGlobalTracerProvider(createInMemoryTracing().provider);
+    expect(NoSdkSnapshot.take(trace.getTracerProvider())).toBeUndefined();
   });
 
   it('takes nothing from a provider without a delegate', () => {
@@ -94,5 +106,56 @@ describe('the default tracer with no SDK registered', () => {
     expect(tracing.spans().map((span) => span.name)).toStrictEqual(['b', 'c']);
     expect(late.spanContext).toStrictEqual(tracing.span('c').spanContext());
     expect(tracker.getPerformanceMetrics().finished_executions).toBe(3);
+  });
+
+  it('an SDK registered and the first record made with tracing suppressed: later executions get spans, parented by causality', () => {
+    const tracing = createInMemoryTracing();
+    trace.setGlobalTracerProvider(tracing.provider);
+    const tracker = new ExecutionTracker('f');
+    context.with(suppressTracing(context.active()), () => {
+      tracker.recordRoutineStart('quiet').end();
+    });
+    const sender = tracker.recordRoutineStart('loud');
+    sender.recordEvent('out', 'next');
+    sender.end();
+    tracker.recordRoutineStart('next').end();
+    tracker.end();
+    expect(tracing.spans().map((span) => span.name)).toStrictEqual([
+      'loud',
+      'next',
+    ]);
+    expect(parentId(tracing.span('next'))).toBe(
+      tracing.span('loud').spanContext().spanId,
+    );
+  });
+
+  it('an SDK registered mid-run: an event from no running execution makes its target start a trace of its own', () => {
+    const tracker = new ExecutionTracker('f');
+    tracker.recordRoutineStart('boot').end();
+    const tracing = createInMemoryTracing();
+    trace.setGlobalTracerProvider(tracing.provider);
+    const sender = tracker.recordRoutineStart('a');
+    sender.recordEvent('out', 'b');
+    sender.end();
+    tracker.recordRoutineStart('b').end();
+    // The latest event to c comes from a source with no running execution.
+    tracker.recordRoutineStart('a').recordEvent('out', 'c');
+    tracker.recordEvent('scheduler', 'tick', 'c');
+    tracker.recordRoutineStart('c').end();
+    tracker.end();
+    const [first] = tracing.spans().filter((span) => span.name === 'a');
+    expect(parentId(tracing.span('b'))).toBe(first?.spanContext().spanId);
+    expect(parentId(tracing.span('c'))).toBeUndefined();
+  });
+
+  it('a tracker made before trace.disable() keeps the tracer of the provider it was made with, which a later SDK never reaches', () => {
+    const tracker = new ExecutionTracker('f');
+    tracker.recordRoutineStart('before').end();
+    trace.disable();
+    const tracing = createInMemoryTracing();
+    trace.setGlobalTracerProvider(tracing.provider);
+    tracker.recordRoutineStart('after').end();
+    new ExecutionTracker('g').recordRoutineStart('fresh').end();
+    expect(tracing.spans().map((span) => span.name)).toStrictEqual(['fresh']);
   });
 });
