@@ -141,7 +141,8 @@ export class SpanBridge {
 
   /**
    * Whether events' senders are worth a caller's lookup of their target's
-   * {@link CauseSlot}: not once the run is known to have no trace.
+   * {@link CauseSlot}: not once the run is known to have no trace, unless
+   * executions have had spans since (an SDK registered meanwhile).
    */
   get notesCauses(): boolean {
     return this._root?.ofNoTrace !== true || this._madeSpans;
